@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,21 +16,21 @@ from app.errors import StoreCorrupted, WrongPassword
 KEY_BYTES = 32
 
 
-def _raw_key_pragma(key: bytes) -> str:
+def _raw_key_url(path: Path, key: bytes) -> URL:
+    """The dialect sends ``PRAGMA key="<password>"``; ``x'<hex>'`` there is SQLCipher's raw-key
+    form, which skips the passphrase KDF. SQLAlchemy masks the password in every repr."""
     if len(key) != KEY_BYTES:
         raise ValueError(f"the database key must be {KEY_BYTES} bytes, got {len(key)}")
-    return f"PRAGMA key = \"x'{key.hex()}'\""
+    return URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
 
 
 def make_engine(path: Path, key: bytes, **kwargs: Any) -> Engine:
     """An engine whose every connection is keyed before use, with WAL and full sync."""
-    pragma = _raw_key_pragma(key)
-    engine = create_engine(f"sqlite+pysqlcipher:///{Path(path)}", **kwargs)
+    engine = create_engine(_raw_key_url(Path(path), key), **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
-        cur.execute(pragma)
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
