@@ -79,7 +79,7 @@ def setup_logging(*, verbose: bool = False, log_dir: Path | None = None) -> Path
     for h in (file_handler, console):
         h.setFormatter(fmt)
         h.addFilter(RedactingFilter())
-        h._warden = True  # type: ignore[attr-defined]
+        setattr(h, "_warden", True)  # noqa: B010 - marks our handlers for reconfiguration
         root.addHandler(h)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     return path
