@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from app.store.db import Database
-from app.store.schema import Base
+from app.store.store import Store
 
 
-def open_throwaway(directory: Path) -> Database:
-    """A fresh encrypted database with a random key held only in memory (demo, tests)."""
-    db = Database(Path(directory) / "warden.db", os.urandom(32))
-    Base.metadata.create_all(db.engine)
-    return db
+def open_throwaway(directory: Path) -> Store:
+    """A fresh encrypted store with a random key held only in memory (demo, tests)."""
+    return Store.throwaway(Path(directory))
 
 
-__all__ = ["Database", "open_throwaway"]
+__all__ = ["Database", "Store", "open_throwaway"]

@@ -1,7 +1,4 @@
-"""Open the SQLCipher database with a raw 32-byte key.
-
-A passphrase key costs ~300 ms a connection; the raw form skips that KDF.
-"""
+"""Open the SQLCipher database with a raw 32-byte key (a passphrase key costs ~300 ms to open)."""
 
 from __future__ import annotations
 
@@ -27,6 +24,24 @@ def _raw_key_url(path: Path, key: bytes) -> URL:
     return URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
 
 
+def raw_key_literal(key: bytes) -> str:
+    """The key as SQLCipher's raw-key string, for ``ATTACH ... KEY ?``."""
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"the database key must be {KEY_BYTES} bytes, got {len(key)}")
+    return f"x'{key.hex()}'"
+
+
+def apply_pragmas(dbapi_conn: Any) -> None:
+    """Every connection: WAL with full sync (a committed row survives a kill), foreign keys,
+    temporary tables and indices in memory (never a plaintext temp file), quiet SQLCipher."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.execute("PRAGMA temp_store = MEMORY")
+    cur.close()
+
+
 def make_engine(path: Path, key: bytes, **kwargs: Any) -> Engine:
     """An engine whose every connection is keyed before use, with WAL and full sync."""
     engine = create_engine(_raw_key_url(Path(path), key), **kwargs)
@@ -34,12 +49,16 @@ def make_engine(path: Path, key: bytes, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = FULL")
+        # SQLCipher otherwise prints every failed page check to stderr.
+        cur.execute("PRAGMA cipher_log_level = NONE")
         cur.close()
+        apply_pragmas(dbapi_conn)
 
     return engine
+
+
+def _reason(exc: DatabaseError) -> str:
+    return str(exc.orig) if exc.orig is not None else str(exc)
 
 
 def check_key(engine: Engine) -> None:
@@ -48,7 +67,7 @@ def check_key(engine: Engine) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
     except DatabaseError as exc:
-        msg = str(exc.orig) if exc.orig is not None else str(exc)
+        msg = _reason(exc)
         if "file is not a database" in msg:
             raise WrongPassword(
                 "The store could not be decrypted: wrong key or password, or a damaged file."
@@ -56,13 +75,35 @@ def check_key(engine: Engine) -> None:
         raise StoreCorrupted(f"The store could not be read: {msg}") from None
 
 
+def check_integrity(engine: Engine) -> None:
+    """Every page's HMAC (SQLCipher) and the b-tree structure (SQLite): a flipped byte, a
+    truncated file or a torn page raises ``StoreCorrupted``."""
+    try:
+        with engine.connect() as conn:
+            problems = [r[0] for r in conn.execute(text("PRAGMA cipher_integrity_check"))]
+            if not problems:
+                rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
+                problems = [r for r in rows if r != "ok"]
+    except DatabaseError as exc:
+        problems = [_reason(exc)]
+    if problems:
+        shown = "; ".join(problems[:3]) + (" …" if len(problems) > 3 else "")
+        raise StoreCorrupted(f"The store file is damaged ({shown}).")
+
+
 class Database:
     """An open, keyed database and its session factory."""
 
-    def __init__(self, path: Path, key: bytes) -> None:
+    def __init__(self, path: Path, key: bytes, *, verify: bool = False) -> None:
         self.path = Path(path)
         self.engine = make_engine(self.path, key)
-        check_key(self.engine)
+        try:
+            check_key(self.engine)
+            if verify:
+                check_integrity(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -29,6 +30,14 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class AppMeta(Base):
+    """The store's own facts: a format marker and version (migration 0002)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Preference(Base):
@@ -110,7 +119,10 @@ class Transfer(Base):
     """
 
     __tablename__ = "transfers"
-    __table_args__ = (UniqueConstraint("chain_id", "tx_hash", "log_index", "account"),)
+    __table_args__ = (
+        UniqueConstraint("chain_id", "tx_hash", "log_index", "account"),
+        Index("ix_transfers_account_chain", "account", "chain_id"),  # migration 0002
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     chain_id: Mapped[int] = mapped_column(Integer)
     account: Mapped[str] = mapped_column(String(42), index=True)

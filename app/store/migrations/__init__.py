@@ -1,0 +1,1 @@
+"""Alembic migrations of the encrypted store, run programmatically (see ``app.store.migrate``)."""

@@ -1,0 +1,89 @@
+"""How CLI commands get the store: keyring first, then the password from the environment
+(for scripts) or from the terminal.
+
+``WARDEN_PASSWORD``: when set, commands use it instead of prompting. It is meant for scripts
+and tests; on a shared machine prefer the keyring or the prompt, since other processes of the
+same user can read a process's environment.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from app.config import Paths, default_paths
+from app.errors import InvalidInput, StoreError, StoreLocked
+from app.store import Store
+
+PASSWORD_ENV = "WARDEN_PASSWORD"  # noqa: S105 (the variable's name, not a password)
+MIN_PASSWORD_LENGTH = 8
+
+
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def ask_password(prompt: str = "Password: ") -> str | None:
+    """The password from ``WARDEN_PASSWORD`` or the terminal; None when neither exists."""
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    if _interactive():
+        return getpass.getpass(prompt)
+    return None
+
+
+def ask_new_password(prompt: str = "New password: ") -> str:
+    """A new password: from ``WARDEN_PASSWORD``, or typed twice at the terminal."""
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        password = env
+    elif _interactive():
+        password = getpass.getpass(prompt)
+        if getpass.getpass("Repeat it: ") != password:
+            raise InvalidInput("The two passwords differ.", hint="Nothing was changed; try again.")
+    else:
+        raise InvalidInput(
+            "A password is needed and there is no terminal to ask for it.",
+            hint=f"Run the command in a terminal, or set {PASSWORD_ENV} for a script.",
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"The password is too short (at least {MIN_PASSWORD_LENGTH} characters).",
+            hint="Choose a longer password; a few unrelated words work well.",
+        )
+    return password
+
+
+def open_store(paths: Paths | None = None, *, password: str | None = None) -> Store:
+    """The user's store, unlocked by the keyring, else ``WARDEN_PASSWORD``, else a prompt."""
+    paths = paths or default_paths()
+    if password is not None:
+        return Store.open(paths, password)
+    try:
+        return Store.open(paths)
+    except StoreLocked:
+        pass
+    typed = ask_password("Warden password: ")
+    if typed is None:
+        raise StoreLocked(
+            "The store is locked: no keyring entry and no terminal to ask for the password.",
+            hint=f"Run the command in a terminal, or set {PASSWORD_ENV} for a script.",
+        )
+    return Store.open(paths, typed)
+
+
+def create_store(
+    paths: Paths | None = None, *, password: str | None = None, use_keyring: bool = True
+) -> Store:
+    """A new store for ``warden init``: the password is asked twice at a terminal."""
+    paths = paths or default_paths()
+    if Store.exists(paths):  # say so before asking for a password
+        raise StoreError(
+            f"A Warden store already exists at {paths.store_file}.",
+            hint="Use it as it is, or move it away first; Warden never overwrites a store.",
+        )
+    if password is None:
+        password = ask_new_password("Choose a password for Warden: ")
+    return Store.create(paths, password, use_keyring=use_keyring)
