@@ -1,0 +1,172 @@
+"""Accounts: an HD wallet (BIP-39 phrase, BIP-44 ``m/44'/60'/0'/0/i``), imported keys and
+watch-only addresses. Secrets are written only into the encrypted store; reading them back is
+``app.wallet.signing``'s job alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_account import Account as EthAccount
+from eth_account.hdaccount import Language, Mnemonic
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInput
+from app.logs import register_secret
+from app.store.schema import Account, Secret
+from app.wallet import signing
+from app.wallet.addresses import validate_address
+
+EthAccount.enable_unaudited_hdwallet_features()
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    address: str
+    name: str
+    kind: str  # "hd" | "imported" | "watch"
+    hd_index: int | None = None
+
+    @property
+    def can_sign(self) -> bool:
+        return self.kind != "watch"
+
+
+def _info(row: Account) -> AccountInfo:
+    return AccountInfo(row.address, row.name, row.kind, row.hd_index)
+
+
+def new_phrase(words: int = 12) -> str:
+    return Mnemonic(Language.ENGLISH).generate(words)
+
+
+def normalize_phrase(phrase: str) -> str:
+    words = (phrase or "").strip().lower().split()
+    if len(words) not in (12, 15, 18, 21, 24):
+        raise InvalidInput(
+            f"A recovery phrase has 12, 15, 18, 21 or 24 words; this one has {len(words)}.",
+            hint="Type the words in order, separated by spaces.",
+        )
+    text = " ".join(words)
+    if not Mnemonic(Language.ENGLISH).is_mnemonic_valid(text):
+        raise InvalidInput(
+            "The recovery phrase is not valid (a word is misspelled or the order is wrong).",
+            hint="Check each word against your written copy.",
+        )
+    return text
+
+
+def _check_new_address(session: Session, address: str) -> None:
+    if session.scalars(select(Account).where(Account.address == address)).first():
+        raise InvalidInput(f"The account {address} is already in this wallet.")
+
+
+def _default_name(session: Session) -> str:
+    count = session.scalar(select(func.count()).select_from(Account)) or 0
+    return f"Account {count + 1}"
+
+
+def create_hd_wallet(
+    session: Session, phrase: str | None = None, *, name: str | None = None
+) -> tuple[str, AccountInfo]:
+    """Store a new (or the given) recovery phrase and its first account. Returns both."""
+    if session.scalars(select(Secret).where(Secret.kind == "mnemonic")).first():
+        raise InvalidInput(
+            "This wallet already has a recovery phrase.",
+            hint="Derive more accounts with 'warden accounts add', or import a private key.",
+        )
+    text = normalize_phrase(phrase) if phrase is not None else new_phrase()
+    register_secret(text)
+    secret = Secret(kind="mnemonic", value=text)
+    session.add(secret)
+    session.flush()
+    address = signing.derive_address(session, secret.id, 0)
+    _check_new_address(session, address)
+    row = Account(
+        address=address,
+        name=name or _default_name(session),
+        kind="hd",
+        hd_index=0,
+        secret_id=secret.id,
+    )
+    session.add(row)
+    session.flush()
+    return text, _info(row)
+
+
+def derive_next(session: Session, *, name: str | None = None) -> AccountInfo:
+    """The next account of the HD wallet (the lowest index not used yet)."""
+    secret = session.scalars(select(Secret).where(Secret.kind == "mnemonic")).first()
+    if secret is None:
+        raise InvalidInput(
+            "This wallet has no recovery phrase to derive accounts from.",
+            hint="Create one with 'warden init', or import a key with --import-key.",
+        )
+    used = set(session.scalars(select(Account.hd_index).where(Account.secret_id == secret.id)))
+    index = next(i for i in range(len(used) + 1) if i not in used)
+    address = signing.derive_address(session, secret.id, index)
+    _check_new_address(session, address)
+    row = Account(
+        address=address,
+        name=name or _default_name(session),
+        kind="hd",
+        hd_index=index,
+        secret_id=secret.id,
+    )
+    session.add(row)
+    session.flush()
+    return _info(row)
+
+
+def import_private_key(session: Session, key: str, *, name: str | None = None) -> AccountInfo:
+    text = (key or "").strip()
+    body = text[2:] if text.lower().startswith("0x") else text
+    if len(body) != 64 or any(c not in "0123456789abcdefABCDEF" for c in body):
+        raise InvalidInput(
+            "A private key is 64 hex digits (optionally after 0x).",
+            hint="Check that the whole key was pasted.",
+        )
+    register_secret("0x" + body.lower())
+    try:
+        address = EthAccount.from_key("0x" + body).address
+    except Exception:
+        raise InvalidInput("That private key is outside the valid range.") from None
+    _check_new_address(session, address)
+    secret = Secret(kind="private_key", value="0x" + body.lower())
+    session.add(secret)
+    session.flush()
+    row = Account(
+        address=address, name=name or _default_name(session), kind="imported", secret_id=secret.id
+    )
+    session.add(row)
+    session.flush()
+    return _info(row)
+
+
+def add_watch(session: Session, address: str, *, name: str | None = None) -> AccountInfo:
+    checked = validate_address(address)
+    _check_new_address(session, checked)
+    row = Account(address=checked, name=name or _default_name(session), kind="watch")
+    session.add(row)
+    session.flush()
+    return _info(row)
+
+
+def list_accounts(session: Session, *, include_hidden: bool = False) -> list[AccountInfo]:
+    q = select(Account).order_by(Account.id)
+    if not include_hidden:
+        q = q.where(Account.hidden.is_(False))
+    return [_info(r) for r in session.scalars(q)]
+
+
+def get_account(session: Session, key: str | None = None) -> AccountInfo:
+    """An account by address or name; the first one when ``key`` is None."""
+    rows = list_accounts(session)
+    if not rows:
+        raise InvalidInput("This wallet has no accounts yet.", hint="Run 'warden init' first.")
+    if key is None:
+        return rows[0]
+    for r in rows:
+        if r.name.lower() == key.strip().lower() or r.address.lower() == key.strip().lower():
+            return r
+    raise InvalidInput(f"No account named {key!r}.", hint="See them with 'warden accounts'.")

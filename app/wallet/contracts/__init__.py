@@ -1,0 +1,1 @@
+"""Precompiled contracts the demo deploys (DemoToken.vy and its ABI + bytecode)."""

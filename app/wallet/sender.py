@@ -1,0 +1,186 @@
+"""Send a reviewed transaction: reserve a nonce, sign, record, broadcast, track to confirmation.
+
+The history row is written before the broadcast, so a crash in between loses nothing: the
+next ``refresh_pending`` finds out what became of it (confirmed, reverted, replaced, dropped).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.errors import NetworkError, TransactionFailed
+from app.events import EventBus, transaction_did_confirm
+from app.review_types import ReviewOutcome
+from app.store.schema import Transfer
+from app.wallet import nonces, signing
+from app.wallet.addresses import same_address
+from app.wallet.chain import ChainClient
+from app.wallet.ports import SessionSource
+from app.wallet.transactions import BuiltTransaction
+
+log = logging.getLogger(__name__)
+
+PENDING = "pending"
+FINAL = ("confirmed", "reverted", "replaced", "dropped", "failed")
+
+
+@dataclass(frozen=True)
+class SendResult:
+    tx_hash: str
+    nonce: int
+    status: str
+    block_number: int | None = None
+
+
+def send(
+    store: SessionSource,
+    client: ChainClient,
+    built: BuiltTransaction,
+    outcome: ReviewOutcome | None,
+    *,
+    danger_confirmation: str | None = None,
+    bus: EventBus | None = None,
+    wait_s: float = 60.0,
+    poll_s: float = 1.0,
+) -> SendResult:
+    """Sign ``built`` (checked against ``outcome``), broadcast it and wait up to ``wait_s``
+    for its receipt. Returns the status reached ("pending" if still waiting)."""
+    if built.chain_id != client.chain_id:
+        raise TransactionFailed(
+            f"The transaction is for chain {built.chain_id}, not {client.name}."
+        )
+    signing.check_review(built, outcome, danger_confirmation)  # before a nonce is taken
+    nonce = nonces.reserve(store, client, built.sender)
+    try:
+        signed = signing.sign(
+            store, built, outcome, nonce=nonce, danger_confirmation=danger_confirmation
+        )
+    except BaseException:
+        nonces.release(store, client.chain_id, built.sender, nonce)
+        raise
+    _record(store, signed)
+    try:
+        client.send_raw(signed.raw)
+    except TransactionFailed as exc:
+        _set_status(store, client.chain_id, signed.tx_hash, "failed", note=str(exc))
+        nonces.release(store, client.chain_id, built.sender, nonce)
+        raise
+    except NetworkError:
+        # Unknown whether the node took it: it stays pending and keeps its nonce;
+        # refresh_pending finds out later.
+        raise
+    log.info("broadcast %s nonce %d on chain %d", signed.tx_hash, nonce, client.chain_id)
+    status, block = track(store, client, signed.tx_hash, wait_s=wait_s, poll_s=poll_s, bus=bus)
+    return SendResult(signed.tx_hash, nonce, status, block)
+
+
+def _record(store: SessionSource, signed: signing.SignedTransaction) -> None:
+    b = signed.built
+    with store.session() as s:
+        s.add(
+            Transfer(
+                chain_id=b.chain_id,
+                account=b.sender,
+                tx_hash=signed.tx_hash,
+                log_index=-1,
+                direction="self" if same_address(b.sender, b.recipient) else "out",
+                sender=b.sender,
+                recipient=b.recipient,
+                token=b.token.address if b.token else None,
+                amount=str(b.amount),
+                nonce=signed.nonce,
+                status=PENDING,
+            )
+        )
+
+
+def _set_status(
+    store: SessionSource,
+    chain_id: int,
+    tx_hash: str,
+    status: str,
+    *,
+    block: int | None = None,
+    note: str | None = None,
+) -> None:
+    with store.session() as s:
+        rows = s.scalars(
+            select(Transfer).where(Transfer.chain_id == chain_id, Transfer.tx_hash == tx_hash)
+        )
+        for row in rows:
+            if row.direction == "in":
+                continue
+            row.status = status
+            if block is not None:
+                row.block_number = block
+            if note:
+                row.note = note[:500]
+
+
+def check_status(
+    client: ChainClient, tx_hash: str, sender: str, nonce: int
+) -> tuple[str, int | None]:
+    """What became of a sent transaction, asked of the node."""
+    receipt = client.receipt(tx_hash)
+    if receipt is not None and receipt.get("blockNumber") is not None:
+        ok = int(receipt.get("status", 1)) == 1
+        return ("confirmed" if ok else "reverted"), int(receipt["blockNumber"])
+    if client.transaction(tx_hash) is not None:
+        return PENDING, None
+    # Gone from the node: if the account's mined nonce moved past ours, another transaction
+    # with the same nonce was mined instead (replaced); otherwise it was dropped.
+    if client.nonce(sender, "latest") > nonce:
+        return "replaced", None
+    return "dropped", None
+
+
+def track(
+    store: SessionSource,
+    client: ChainClient,
+    tx_hash: str,
+    *,
+    wait_s: float = 60.0,
+    poll_s: float = 1.0,
+    bus: EventBus | None = None,
+) -> tuple[str, int | None]:
+    """Poll until the transaction reaches a final status or ``wait_s`` passes; record it."""
+    with store.session() as s:
+        row = s.scalars(
+            select(Transfer).where(
+                Transfer.chain_id == client.chain_id,
+                Transfer.tx_hash == tx_hash,
+                Transfer.direction != "in",
+            )
+        ).first()
+        if row is None or row.nonce is None:
+            raise TransactionFailed(f"{tx_hash} is not a transaction sent from this wallet.")
+        sender, nonce = row.sender, row.nonce
+    deadline = time.monotonic() + wait_s
+    while True:
+        status, block = check_status(client, tx_hash, sender, nonce)
+        if status != PENDING or time.monotonic() >= deadline:
+            break
+        time.sleep(poll_s)
+    _set_status(store, client.chain_id, tx_hash, status, block=block)
+    if status != PENDING and bus is not None:
+        bus.publish(transaction_did_confirm(client.chain_id, tx_hash, status))
+    return status, block
+
+
+def refresh_pending(
+    store: SessionSource, client: ChainClient, *, bus: EventBus | None = None
+) -> dict[str, str]:
+    """Look up every pending sent transaction on this chain once; returns hash -> status."""
+    with store.session() as s:
+        hashes = list(
+            s.scalars(
+                select(Transfer.tx_hash)
+                .where(Transfer.chain_id == client.chain_id, Transfer.status == PENDING)
+                .distinct()
+            )
+        )
+    return {h: track(store, client, h, wait_s=0, bus=bus)[0] for h in hashes}
