@@ -1,0 +1,168 @@
+"""What leaves the device for a larger host: identifying values replaced by placeholders.
+
+Addresses, ENS names, transaction hashes, other hex data, exact amounts, account labels and
+address-book names, e-mail and IP addresses become ``ADDR_1``, ``AMOUNT_1``, ... The same
+string always gets the same placeholder within one ``Anonymizer``, and the answer gets the real
+values back. Private keys, extended keys and recovery phrases are refused outright: nothing is
+sent at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import ipaddress
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.errors import InvalidInput
+
+KINDS = ("EMAIL", "TX", "ADDR", "HEX", "NAME", "ENS", "IP", "AMOUNT")
+PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(KINDS) + r")_(\d+)(?!\d)")
+# A stream may end in the middle of a placeholder: hold back a trailing run of these.
+_TAIL = re.compile(r"[A-Z0-9_]{1,24}$")
+
+_REFUSAL_HINT = (
+    "Warden never sends private keys or recovery phrases anywhere; nothing was sent. "
+    "Remove it from the text and try again."
+)
+_RAW_KEY = re.compile(r"(?<![0-9a-fA-Fx])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+_LABELLED_KEY = re.compile(
+    r"(?:private|priv|secret|signing)[\s_-]*key\W{0,10}(?:is\W{0,5})?(?:0x)?[0-9a-fA-F]{64}",
+    re.IGNORECASE,
+)
+_EXTENDED_KEY = re.compile(r"\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,}")
+MNEMONIC_MIN_WORDS = 12
+
+_BASE_PATTERNS: list[tuple[str, str]] = [
+    ("EMAIL", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    ("TX", r"0x[0-9a-fA-F]{64}(?![0-9a-fA-F])"),
+    ("ADDR", r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])"),
+    ("HEX", r"0x[0-9a-fA-F]{8,}"),
+    ("ENS", r"(?<![\w.-])(?:[A-Za-z0-9-]+\.)+eth(?![\w-])"),
+    (
+        "IP",
+        r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7})(?![\w.:])",
+    ),
+    (
+        "AMOUNT",
+        r"(?<![\w.])(?:[$€£]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"
+        r"(?:[kKmM](?![A-Za-z]))?(?!\d)",
+    ),
+]
+_AMOUNT = re.compile(_BASE_PATTERNS[-1][1])
+
+
+@functools.cache
+def _bip39_words() -> frozenset[str]:
+    """The English BIP-39 list shipped with eth-account (a dependency), read as a file."""
+    spec = importlib.util.find_spec("eth_account")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("eth-account is required to recognise recovery phrases")
+    path = Path(spec.origin).parent / "hdaccount" / "wordlist" / "english.txt"
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+def refuse_secrets(text: str) -> None:
+    """Raise ``InvalidInput`` when the text holds a private key or a recovery phrase."""
+    if _RAW_KEY.search(text) or _LABELLED_KEY.search(text) or _EXTENDED_KEY.search(text):
+        raise InvalidInput("The text contains what looks like a private key.", hint=_REFUSAL_HINT)
+    words = _bip39_words()
+    run = 0
+    for word in re.findall(r"[A-Za-z]+|[^\sA-Za-z]+", text):
+        run = run + 1 if word.lower() in words else 0
+        if run >= MNEMONIC_MIN_WORDS:
+            raise InvalidInput(
+                "The text contains what looks like a recovery phrase.", hint=_REFUSAL_HINT
+            )
+
+
+class Anonymizer:
+    """One conversation's placeholders: anonymize what goes out, restore what comes back."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        cleaned = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+        patterns = list(_BASE_PATTERNS)
+        if cleaned:
+            alt = "|".join(re.escape(n) for n in cleaned)
+            # Names go before ENS and amounts: a label like "Savings 2" stays one name.
+            patterns.insert(4, ("NAME", rf"(?i:(?<!\w)(?:{alt})(?!\w))"))
+        self._pattern = re.compile("|".join(f"(?P<{k}>{p})" for k, p in patterns))
+        self._by_value: dict[str, str] = {}
+        self._by_placeholder: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """Placeholder -> original value, for the preview."""
+        return dict(self._by_placeholder)
+
+    def _placeholder(self, kind: str, value: str) -> str:
+        found = self._by_value.get(value)
+        if found is None:
+            self._counts[kind] = self._counts.get(kind, 0) + 1
+            found = f"{kind}_{self._counts[kind]}"
+            self._by_value[value] = found
+            self._by_placeholder[found] = value
+        return found
+
+    def anonymize(self, text: str) -> str:
+        refuse_secrets(text)
+
+        def replace(match: re.Match[str]) -> str:
+            kind = match.lastgroup or "HEX"
+            value = match.group(0)
+            if kind == "IP" and not _is_ip(value):
+                # e.g. a time "12:30:45": not an address, but its numbers still count
+                return _AMOUNT.sub(lambda m: self._placeholder("AMOUNT", m.group(0)), value)
+            return self._placeholder(kind, value)
+
+        return self._pattern.sub(replace, text)
+
+    def anonymize_messages(self, messages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**m, "content": self.anonymize(str(m.get("content", "")))} for m in messages]
+
+    def restore(self, text: str) -> str:
+        return PLACEHOLDER.sub(lambda m: self._by_placeholder.get(m.group(0), m.group(0)), text)
+
+    def restore_obj(self, obj: Any) -> Any:
+        """Restore inside a parsed JSON answer (strings anywhere in lists and objects)."""
+        if isinstance(obj, str):
+            return self.restore(obj)
+        if isinstance(obj, list):
+            return [self.restore_obj(v) for v in obj]
+        if isinstance(obj, dict):
+            return {k: self.restore_obj(v) for k, v in obj.items()}
+        return obj
+
+    def stream_restorer(self) -> StreamRestorer:
+        return StreamRestorer(self)
+
+
+class StreamRestorer:
+    """Restores a streamed answer chunk by chunk, holding back a half-received placeholder."""
+
+    def __init__(self, anonymizer: Anonymizer) -> None:
+        self._anonymizer = anonymizer
+        self._pending = ""
+
+    def feed(self, chunk: str) -> str:
+        text = self._pending + chunk
+        tail = _TAIL.search(text)
+        cut = tail.start() if tail else len(text)
+        self._pending = text[cut:]
+        return self._anonymizer.restore(text[:cut])
+
+    def flush(self) -> str:
+        text, self._pending = self._pending, ""
+        return self._anonymizer.restore(text)
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
