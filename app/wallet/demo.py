@@ -17,6 +17,7 @@ from typing import Any
 from eth_account import Account as EthAccount
 from web3 import Web3
 from web3.providers.eth_tester import EthereumTesterProvider
+from web3.types import Wei
 
 from app.store import Store
 from app.wallet import accounts, contacts, history, tokens
@@ -112,7 +113,7 @@ def build_demo(directory: Path) -> Demo:
         # Funding and tokens: incoming native and ERC-20 transfers.
         for to, eth in ((main.address, 12), (savings.address, 3)):
             w3.eth.wait_for_transaction_receipt(
-                w3.eth.send_transaction({"from": bank, "to": to, "value": eth * 10**18})
+                w3.eth.send_transaction({"from": bank, "to": to, "value": Wei(eth * 10**18)})
             )
         usd = deploy_demo_token(w3, bank, "Demo Dollar", "dUSD", 6, 10_000_000 * 10**6)
         gov = deploy_demo_token(w3, bank, "Demo Governance", "dGOV", 18, 1_000_000 * 10**18)
@@ -126,7 +127,7 @@ def build_demo(directory: Path) -> Demo:
             tx = contract.functions.transfer(to, amount).transact({"from": bank})
             w3.eth.wait_for_transaction_receipt(tx)
         w3.eth.wait_for_transaction_receipt(
-            w3.eth.send_transaction({"from": alice, "to": main.address, "value": 5 * 10**17})
+            w3.eth.send_transaction({"from": alice, "to": main.address, "value": Wei(5 * 10**17)})
         )
         # Outgoing: coffee in ETH, and dUSD to Alice.
         _send_as_demo_user(w3, 0, bob, value=2 * 10**16)

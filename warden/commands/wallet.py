@@ -1,0 +1,515 @@
+"""Wallet commands: init, accounts, balance, send, history, contacts, networks, tokens, demo.
+
+Heavy imports (web3, the store) happen inside the handlers so that ``warden --help`` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+DEFAULT_NETWORK = "Ethereum"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help="create a wallet, or import one (phrase, key, watch address)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument(
+        "--import-phrase",
+        action="store_true",
+        help="import a recovery phrase (read from stdin or asked at the terminal)",
+    )
+    g.add_argument(
+        "--import-key",
+        action="store_true",
+        help="import a private key (read from stdin or asked at the terminal)",
+    )
+    g.add_argument("--watch", metavar="ADDRESS", help="start with a watch-only address")
+    p.add_argument("--name", help="the first account's name")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("accounts", help="list accounts; 'accounts add' derives or imports one")
+    asub = p.add_subparsers(dest="accounts_cmd", metavar="ACTION")
+    p.set_defaults(func=cmd_accounts)
+    a = asub.add_parser("add", help="derive the next account, or import a key / watch address")
+    a.add_argument("--name")
+    ag = a.add_mutually_exclusive_group()
+    ag.add_argument("--import-key", action="store_true", help="import a private key (stdin)")
+    ag.add_argument("--watch", metavar="ADDRESS", help="add a watch-only address")
+    a.set_defaults(func=cmd_accounts_add)
+    a = asub.add_parser("reveal-phrase", help="show the recovery phrase (asks the password)")
+    a.set_defaults(func=cmd_reveal_phrase)
+
+    p = sub.add_parser("balance", help="native and token balances of your accounts")
+    _network_arg(p)
+    p.add_argument("--account", help="one account (name or address); default: all")
+    p.set_defaults(func=cmd_balance)
+
+    p = sub.add_parser("send", help="send coins or tokens (reviewed, then confirmed by you)")
+    p.add_argument("to", metavar="TO", help="address or contact name")
+    p.add_argument("amount", metavar="AMOUNT", help="in whole units, e.g. 0.05")
+    p.add_argument("--token", metavar="SYMBOL|ADDRESS", help="an ERC-20 token (default: native)")
+    _network_arg(p)
+    p.add_argument("--account", help="send from this account (name or address)")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="skip the y/N question (never the typed confirmation for danger)",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds to wait for confirmation (default 120)",
+    )
+    p.set_defaults(func=cmd_send)
+
+    p = sub.add_parser("history", help="sent and received transfers (scans the chain first)")
+    _network_arg(p)
+    p.add_argument("--no-scan", action="store_true", help="show what is stored, offline")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("contacts", help="the address book: list, add, remove")
+    csub = p.add_subparsers(dest="contacts_cmd", metavar="ACTION")
+    p.set_defaults(func=cmd_contacts)
+    c = csub.add_parser("add", help="add or rename a contact")
+    c.add_argument("address")
+    c.add_argument("name")
+    c.add_argument("--note", default="")
+    c.set_defaults(func=cmd_contacts_add)
+    c = csub.add_parser("remove", help="remove a contact (by name or address)")
+    c.add_argument("key", metavar="NAME|ADDRESS")
+    c.set_defaults(func=cmd_contacts_remove)
+
+    p = sub.add_parser("networks", help="list networks; 'networks add' adds any EVM chain")
+    nsub = p.add_subparsers(dest="networks_cmd", metavar="ACTION")
+    p.set_defaults(func=cmd_networks)
+    n = nsub.add_parser("add", help="add a network (or change its RPC URL)")
+    n.add_argument("name")
+    n.add_argument("chain_id", metavar="CHAIN_ID")
+    n.add_argument("rpc_url", metavar="RPC_URL")
+    n.add_argument("--symbol", default="ETH", help="the native coin's symbol")
+    n.add_argument("--explorer", default="")
+    n.set_defaults(func=cmd_networks_add)
+
+    p = sub.add_parser("tokens", help="list tokens of a network; 'tokens add ADDRESS'")
+    _network_arg(p)
+    tsub = p.add_subparsers(dest="tokens_cmd", metavar="ACTION")
+    p.set_defaults(func=cmd_tokens)
+    t = tsub.add_parser("add", help="add a token by address (symbol/decimals read on chain)")
+    t.add_argument("address")
+    _network_arg(t)
+    t.set_defaults(func=cmd_tokens_add)
+
+    p = sub.add_parser("demo", help="a local demo chain with a funded demo wallet (offline)")
+    p.add_argument(
+        "--no-gui",
+        action="store_true",
+        help="print what the demo set up and exit (the default for now)",
+    )
+    p.set_defaults(func=cmd_demo)
+
+
+def _network_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--network",
+        "-n",
+        default=None,
+        help=f"network name or chain id (default {DEFAULT_NETWORK})",
+    )
+
+
+def _read_secret(prompt: str) -> str:
+    """A secret from stdin when piped, else typed at the terminal without echo."""
+    if sys.stdin is not None and not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    return getpass.getpass(prompt)
+
+
+def _connect(store: Any, network: str | None) -> tuple[Any, Any]:
+    from app.wallet import networks
+
+    with store.session() as s:
+        info = networks.get_network(s, network or DEFAULT_NETWORK)
+    return info, networks.connect(info)
+
+
+# --- init and accounts -----------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.errors import InvalidInput
+    from app.wallet import accounts, networks
+    from warden.context import create_store
+
+    # Ask for and check the secret before creating anything, so a typo leaves no store behind.
+    phrase = key = None
+    if args.import_phrase:
+        phrase = accounts.normalize_phrase(_read_secret("Recovery phrase: "))
+    elif args.import_key:
+        key = _read_secret("Private key: ")
+        if not key:
+            raise InvalidInput("No private key was given.")
+    elif args.watch:
+        from app.wallet.addresses import validate_address
+
+        validate_address(args.watch)
+    store = create_store()
+    try:
+        with store.session() as s:
+            networks.ensure_presets(s)
+            if key is not None:
+                info = accounts.import_private_key(s, key, name=args.name)
+            elif args.watch:
+                info = accounts.add_watch(s, args.watch, name=args.name)
+            else:
+                created, info = accounts.create_hd_wallet(s, phrase, name=args.name)
+        if phrase is None and key is None and not args.watch:
+            print("Your recovery phrase (write it down on paper; it is shown only now):\n")
+            print("    " + created + "\n")
+            print("Anyone with these words can take your funds. Warden keeps them encrypted.")
+        print(f"Created {info.name}: {info.address} ({info.kind})")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
+    from app.wallet import accounts
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            rows = accounts.list_accounts(s)
+    finally:
+        store.close()
+    if not rows:
+        print("No accounts yet. Run 'warden init'.")
+    for r in rows:
+        where = f"m/44'/60'/0'/0/{r.hd_index}" if r.kind == "hd" else r.kind
+        print(f"{r.name:<20} {r.address}  {where}")
+    return 0
+
+
+def cmd_accounts_add(args: argparse.Namespace) -> int:
+    from app.wallet import accounts
+    from warden.context import open_store
+
+    key = _read_secret("Private key: ") if args.import_key else None
+    store = open_store()
+    try:
+        with store.session() as s:
+            if key is not None:
+                info = accounts.import_private_key(s, key, name=args.name)
+            elif args.watch:
+                info = accounts.add_watch(s, args.watch, name=args.name)
+            else:
+                info = accounts.derive_next(s, name=args.name)
+    finally:
+        store.close()
+    print(f"Added {info.name}: {info.address} ({info.kind})")
+    return 0
+
+
+def cmd_reveal_phrase(args: argparse.Namespace) -> int:
+    from app.wallet import signing
+    from warden.context import ask_password, open_store
+
+    store = open_store()
+    try:
+        password = ask_password("Warden password (to show the phrase): ") or ""
+        phrase = signing.reveal_phrase(store, store, password)
+    finally:
+        store.close()
+    print(phrase)
+    return 0
+
+
+# --- balances, send, history -----------------------------------------------------------------
+
+
+def cmd_balance(args: argparse.Namespace) -> int:
+    from app.wallet import accounts, balances, tokens
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            rows = (
+                [accounts.get_account(s, args.account)]
+                if args.account
+                else accounts.list_accounts(s)
+            )
+        info, client = _connect(store, args.network)
+        with store.session() as s:
+            known = tokens.list_tokens(s, info.chain_id)
+    finally:
+        store.close()
+    print(f"{info.name} (chain {info.chain_id})")
+    for r in rows:
+        found = balances.balances(client, r.address, known, native_symbol=info.native_symbol)
+        shown = [b.text() for b in found if b.token is None or b.amount]
+        print(f"  {r.name:<20} {r.address}  " + ", ".join(shown))
+    return 0
+
+
+def make_reviewer(store: Any, client: Any) -> Any:
+    """The transaction review from ``delegates.tx_review``; None when it is not installed.
+
+    Its factory's parameters are matched by name, so the delegate can ask for what it needs.
+    """
+    import inspect
+
+    try:
+        from delegates import tx_review
+    except ImportError:
+        return None
+    factory = getattr(tx_review, "make_reviewer", None)
+    if factory is None:
+        return None
+    offered = {
+        "store": store,
+        "client": client,
+        "chain": client,
+        "w3": client.w3,
+        "chain_id": client.chain_id,
+        "use_model": False,
+    }
+    params = inspect.signature(factory).parameters
+    return factory(**{k: v for k, v in offered.items() if k in params})
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from app.errors import InvalidInput, ReviewRequired
+    from app.review_types import DANGER_CONFIRMATION
+    from app.wallet import accounts, contacts, sender, tokens, transactions
+    from app.wallet.amounts import format_amount
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            to = contacts.resolve_recipient(s, args.to)
+            signable = [a for a in accounts.list_accounts(s) if a.can_sign]
+            account = (
+                accounts.get_account(s, args.account)
+                if args.account
+                else (signable[0] if signable else None)
+            )
+        if account is None or not account.can_sign:
+            raise InvalidInput(
+                "No account here can sign.", hint="Import a key or a recovery phrase first."
+            )
+        info, client = _connect(store, args.network)
+        token = None
+        if args.token:
+            with store.session() as s:
+                token = tokens.find_token(s, info.chain_id, args.token)
+        built = transactions.build_transfer(
+            client, account.address, to, args.amount, token=token, native_symbol=info.native_symbol
+        )
+        reviewer = make_reviewer(store, client)
+        if reviewer is None:
+            raise ReviewRequired(
+                "The transaction review is not available, so Warden will not send.",
+                hint="Install Warden completely (the delegates package) and try again.",
+            )
+        outcome = reviewer.review(built.request())
+        symbol = token.symbol if token else info.native_symbol
+        decimals = token.decimals if token else 18
+        print(f"Send {format_amount(built.amount, decimals)} {symbol} on {info.name}")
+        print(f"  from {account.name} {account.address}\n  to   {to}")
+        print(
+            f"  max fee {format_amount(built.gas * built.max_fee_per_gas, 18, places=8)} "
+            f"{info.native_symbol}"
+        )
+        print(f"Review: {outcome.verdict.upper()} - {outcome.summary}")
+        for f in outcome.findings:
+            print(f"  [{f.severity}] {f.code}: {f.detail}")
+        confirmation = None
+        if outcome.verdict == "danger":
+            print(f"To send anyway, type exactly: {DANGER_CONFIRMATION}")
+            confirmation = input("> ") if sys.stdin.isatty() else ""
+            if confirmation != DANGER_CONFIRMATION:
+                print("Not sent.")
+                return 1
+        elif not args.yes:
+            if not sys.stdin.isatty() or input("Send? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("Not sent.")
+                return 1
+        result = sender.send(
+            store, client, built, outcome, danger_confirmation=confirmation, wait_s=args.wait
+        )
+    finally:
+        store.close()
+    print(f"Transaction {result.tx_hash} (nonce {result.nonce}): {result.status}")
+    return 0 if result.status in ("confirmed", "pending") else 1
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from app.wallet import accounts, history, networks, sender
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            info = networks.get_network(s, args.network or DEFAULT_NETWORK)
+            owned = [a.address for a in accounts.list_accounts(s)]
+        if not args.no_scan:
+            client = networks.connect(info)
+            sender.refresh_pending(store, client)
+            history.scan(store, client, owned)
+        rows = history.list_history(store, chain_id=info.chain_id, limit=args.limit)
+        with store.session() as s:
+            print_history(s, rows, info.native_symbol, info.chain_id)
+    finally:
+        store.close()
+    return 0
+
+
+def print_history(session: Any, rows: list[Any], native_symbol: str, chain_id: int) -> None:
+    from app.wallet import tokens
+    from app.wallet.addresses import short
+    from app.wallet.amounts import format_amount
+
+    known = {t.address.lower(): t for t in tokens.list_tokens(session, chain_id)}
+    if not rows:
+        print("No transfers yet.")
+    for r in rows:
+        t = known.get((r.token or "").lower())
+        symbol = t.symbol if t else (native_symbol if r.token is None else short(r.token))
+        amount = format_amount(r.amount, t.decimals if t else 18, places=6)
+        other = r.recipient if r.direction == "out" else r.sender
+        when = r.timestamp.strftime("%Y-%m-%d %H:%M") if r.timestamp else "-"
+        arrow = {"in": "<-", "out": "->", "self": "<>"}.get(r.direction, "  ")
+        print(
+            f"{when}  {short(r.account)} {arrow} {short(other or '')}  {amount} {symbol}"
+            f"  {r.status}  {r.tx_hash[:12]}…"
+        )
+
+
+# --- address book, networks, tokens ----------------------------------------------------------
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from app.wallet import contacts
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            rows = contacts.list_contacts(s)
+    finally:
+        store.close()
+    if not rows:
+        print("No contacts yet. Add one with 'warden contacts add ADDRESS NAME'.")
+    for c in rows:
+        print(f"{c.name:<24} {c.address}  {c.note}")
+    return 0
+
+
+def cmd_contacts_add(args: argparse.Namespace) -> int:
+    from app.wallet import contacts
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            c = contacts.add_contact(s, args.address, args.name, args.note)
+    finally:
+        store.close()
+    print(f"Saved {c.name}: {c.address}")
+    return 0
+
+
+def cmd_contacts_remove(args: argparse.Namespace) -> int:
+    from app.wallet import contacts
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            contacts.remove_contact(s, args.key)
+    finally:
+        store.close()
+    print("Removed.")
+    return 0
+
+
+def cmd_networks(args: argparse.Namespace) -> int:
+    from app.wallet import networks
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            rows = networks.list_networks(s)
+    finally:
+        store.close()
+    for n in rows:
+        print(f"{n.name:<12} chain {n.chain_id:<16} {n.native_symbol:<5} {n.rpc_url}")
+    return 0
+
+
+def cmd_networks_add(args: argparse.Namespace) -> int:
+    from app.wallet import networks
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            n = networks.add_network(
+                s,
+                args.name,
+                args.chain_id,
+                args.rpc_url,
+                native_symbol=args.symbol,
+                explorer_url=args.explorer,
+            )
+    finally:
+        store.close()
+    print(f"Saved {n.name} (chain {n.chain_id}, {n.rpc_url}); the chain id is checked on connect.")
+    return 0
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    from app.wallet import networks, tokens
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            info = networks.get_network(s, args.network or DEFAULT_NETWORK)
+            rows = tokens.list_tokens(s, info.chain_id)
+    finally:
+        store.close()
+    for t in rows:
+        mark = " (added)" if t.user_added else ""
+        print(f"{t.symbol:<8} {t.address}  {t.decimals} decimals{mark}")
+    return 0
+
+
+def cmd_tokens_add(args: argparse.Namespace) -> int:
+    from app.wallet import tokens
+    from warden.context import open_store
+
+    store = open_store()
+    try:
+        _, client = _connect(store, args.network)
+        with store.session() as s:
+            t = tokens.add_token(s, client, args.address)
+    finally:
+        store.close()
+    print(f"Added {t.symbol} ({t.decimals} decimals) at {t.address}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from warden.demo import run_demo
+
+    return run_demo(gui=not args.no_gui)
