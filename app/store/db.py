@@ -72,7 +72,7 @@ def check_key(engine: Engine) -> None:
             raise WrongPassword(
                 "The store could not be decrypted: wrong key or password, or a damaged file."
             ) from None
-        raise StoreCorrupted(f"The store could not be read: {msg}") from None
+        raise StoreCorrupted(f"The store file is damaged and could not be read ({msg}).") from None
 
 
 def check_integrity(engine: Engine) -> None:
