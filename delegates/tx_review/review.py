@@ -1,0 +1,97 @@
+"""The review pipeline: decode, apply the rules, take the verdict, write the summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.review_types import VERDICT_RANK, Finding, ReviewOutcome, Verdict, request_digest
+from delegates.tx_review.decode import decode_request
+from delegates.tx_review.decode.model import Decoded
+from delegates.tx_review.facts import Facts
+from delegates.tx_review.rules import evaluate
+from delegates.tx_review.summary import summarize
+
+_VERDICTS: tuple[Verdict, ...] = ("safe", "caution", "danger")
+
+
+def verdict_of(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
+    """At least as severe as the most severe finding; info findings leave it safe."""
+    rank = max((VERDICT_RANK.get(f.severity, 1) for f in findings), default=0)
+    return _VERDICTS[rank]
+
+
+def _safe_digest(request: Any) -> str:
+    try:
+        return request_digest(request if isinstance(request, dict) else {"params": request})
+    except Exception:  # an unhashable request still gets an outcome
+        return ""
+
+
+def review_request(
+    request: dict[str, Any],
+    facts: Facts | dict[str, Any] | None = None,
+    *,
+    explainer: Any = None,
+    simulation: dict[str, Any] | None = None,
+    case_id: str | None = None,
+) -> ReviewOutcome:
+    """Review one request against the facts. Never raises for any input."""
+    digest = _safe_digest(request)
+    try:
+        f = Facts.from_dict(facts) if not isinstance(facts, Facts) else facts
+        if not isinstance(request, dict):
+            raise TypeError("request is not an object")
+        dec = decode_request(request, f)
+        findings = evaluate(request, f, dec)
+        if simulation:
+            from delegates.tx_review.simulate import simulation_findings
+
+            findings.extend(simulation_findings(simulation, request, f, dec))
+        verdict = verdict_of(findings)
+        summary = summarize(verdict, findings, dec, request, f)
+        outcome = ReviewOutcome(
+            verdict=verdict,
+            findings=tuple(findings),
+            summary=summary,
+            request_digest=digest,
+            id=case_id,
+            decoded=dec.as_dict(),
+            simulation=simulation,
+        )
+    except Exception as exc:  # fail closed: a bug or hostile input is never "safe"
+        outcome = _failed(digest, case_id, exc)
+    if explainer is not None:
+        from delegates.tx_review.explainer import explain_with
+
+        outcome = explain_with(explainer, outcome, request)
+    return outcome
+
+
+def _failed(digest: str, case_id: str | None, exc: Exception) -> ReviewOutcome:
+    finding = Finding(
+        "undecodable_request",
+        "caution",
+        f"Warden could not review this request ({type(exc).__name__}); treat it as unknown.",
+    )
+    return ReviewOutcome(
+        verdict="caution",
+        findings=(finding,),
+        summary="Read the warnings below before you sign. Warden could not read this request, "
+        "so it cannot say what signing it would do.",
+        request_digest=digest,
+        id=case_id,
+        decoded=Decoded().as_dict(),
+    )
+
+
+def review_case(case: dict[str, Any], *, explainer: Any = None) -> ReviewOutcome:
+    """Review a case file's request with its facts (offline); ``expected`` is ignored."""
+    case_id = case.get("id") if isinstance(case, dict) else None
+    request = case.get("request") if isinstance(case, dict) else None
+    facts = case.get("facts") if isinstance(case, dict) else None
+    return review_request(
+        request if isinstance(request, dict) else {},
+        facts if isinstance(facts, dict) else {},
+        explainer=explainer,
+        case_id=case_id if isinstance(case_id, str) else None,
+    )
