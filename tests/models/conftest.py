@@ -1,0 +1,53 @@
+"""Shared fixtures: the real bundled GGUF model, read and loaded once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.catalog import Catalog, ModelEntry
+from models.runtime import LocalModel
+
+
+@pytest.fixture(scope="session")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    return Catalog(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def bundled(catalog: Catalog) -> ModelEntry:
+    return catalog.get()
+
+
+@pytest.fixture(scope="session")
+def local_model(bundled: ModelEntry) -> Iterator[LocalModel]:
+    model = LocalModel(bundled)
+    yield model
+    model.close()
+
+
+def write_gguf(path: Path, **kv: Any) -> Path:
+    """A small GGUF file with only a header, written with the gguf package's own writer."""
+    import gguf
+
+    arch = str(kv.pop("arch", "llama"))
+    w = gguf.GGUFWriter(path, arch)
+    w.add_name(str(kv.pop("name", "tiny")))
+    if kv.pop("adapter", False):
+        w.add_type("adapter")
+        w.add_string("adapter.type", "lora")
+    w.add_context_length(int(kv.pop("ctx", 2048)))
+    w.add_block_count(int(kv.pop("blocks", 2)))
+    w.add_embedding_length(int(kv.pop("emb", 64)))
+    w.add_head_count(int(kv.pop("heads", 4)))
+    w.add_head_count_kv(int(kv.pop("kv_heads", 4)))
+    w.add_vocab_size(int(kv.pop("vocab", 100)))
+    assert not kv, kv
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
