@@ -1,50 +1,123 @@
 """Logging that never writes a secret.
 
-Every handler Warden installs carries ``RedactingFilter``: known secrets (registered when a key
-or phrase is loaded) and anything shaped like a private key or a recovery phrase are replaced
-before a record is formatted.
+Every handler Warden installs carries ``RedactingFilter``, and so does the root logger's
+``lastResort``-style stderr path through ``setup_logging``. Before a record is formatted it is
+scrubbed of:
+
+- secrets registered when they are loaded or typed (``register_secret``: the wallet registers
+  keys and phrases; the store registers every ``Secret`` row it builds or loads), in any case
+  and with or without ``0x``;
+- anything shaped like a private key next to a word such as "key" or "secret";
+- a run of 12 or more BIP-39 words (every wordlist eth-account ships), however it is spaced,
+  numbered or punctuated.
+
+The message, its arguments, the exception traceback and the stack are all scrubbed.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import logging.handlers
+import os
 import re
+import sys
 import threading
 from pathlib import Path
+from types import TracebackType
 
 from app.config import default_paths
 
+REDACTED = "[REDACTED]"
+_MIN_SECRET = 8
+_PHRASE_MIN_WORDS = 12
+
 _registered: set[str] = set()
 _lock = threading.Lock()
+_wordlist: frozenset[str] | None = None
 
-# 0x-prefixed or bare 64-hex after words like "key"/"secret"/"private" is a private key.
+# 64 hex digits (0x optional) after words like "key"/"secret"/"private" is a private key.
 _KEY_NEAR_WORD = re.compile(
-    r"(?i)((?:private|secret|key|seed)[^\n]{0,40}?)(0x)?[0-9a-f]{64}(?![0-9a-f])"
+    r"(?i)((?:private|secret|key|seed|mnemonic)[^\n]{0,40}?)(0x)?[0-9a-f]{64}(?![0-9a-f])"
 )
-# 12 to 24 lowercase words in a row looks like a recovery phrase.
-_PHRASE = re.compile(r"\b(?:[a-z]{3,8} ){11,23}[a-z]{3,8}\b")
-REDACTED = "[REDACTED]"
+_WORD = re.compile(r"\w+")
+# What may sit between two words of a written-down phrase: spaces, commas, numbering, quotes.
+_GAP = re.compile(r"[\s,.;:'\"()\[\]\d#-]*")
+
+
+def _bip39_words() -> frozenset[str]:
+    """Every BIP-39 wordlist shipped with eth-account, read without importing eth-account."""
+    global _wordlist
+    if _wordlist is None:
+        words: set[str] = set()
+        spec = importlib.util.find_spec("eth_account")
+        if spec is not None and spec.origin is not None:
+            folder = Path(spec.origin).parent / "hdaccount" / "wordlist"
+            for f in folder.glob("*.txt"):
+                words.update(w.strip().lower() for w in f.read_text("utf-8").splitlines())
+        words.discard("")
+        _wordlist = frozenset(words)
+    return _wordlist
 
 
 def register_secret(value: str) -> None:
-    """Make sure ``value`` (and its 0x-less form) never appears in a log line."""
-    if not value or len(value) < 8:
+    """Make sure ``value`` (and its 0x-less and lower-case forms) never appears in a log."""
+    if not value or len(value.strip()) < _MIN_SECRET:
         return
+    forms = {value, value.strip(), value.lower()}
+    if value.lower().startswith("0x"):
+        forms.add(value[2:])
+        forms.add(value[2:].lower())
+    phrase = " ".join(value.split())
+    if phrase != value:
+        forms.add(phrase)
     with _lock:
-        _registered.add(value)
-        if value.startswith("0x"):
-            _registered.add(value[2:])
+        _registered.update(f for f in forms if len(f) >= _MIN_SECRET)
+
+
+def _redact_phrases(text: str) -> str:
+    words = _bip39_words()
+    if not words:
+        return text
+    spans: list[tuple[int, int]] = []
+    run_start = run_end = -1
+    count = 0
+    for m in _WORD.finditer(text):
+        token = m.group().lower()
+        joined = count > 0 and _GAP.fullmatch(text, run_end, m.start()) is not None
+        if token in words:
+            if joined:
+                count += 1
+            else:
+                if count >= _PHRASE_MIN_WORDS:
+                    spans.append((run_start, run_end))
+                run_start, count = m.start(), 1
+            run_end = m.end()
+        elif token.isdigit() and joined:
+            continue  # "1. abandon 2. ability": numbering inside a phrase
+        else:
+            if count >= _PHRASE_MIN_WORDS:
+                spans.append((run_start, run_end))
+            count = 0
+    if count >= _PHRASE_MIN_WORDS:
+        spans.append((run_start, run_end))
+    for start, end in reversed(spans):
+        text = text[:start] + REDACTED + text[end:]
+    return text
 
 
 def redact(text: str) -> str:
+    if not text:
+        return text
     with _lock:
         secrets = sorted(_registered, key=len, reverse=True)
+    lowered = text.lower()
     for s in secrets:
-        if s in text:
-            text = text.replace(s, REDACTED)
+        if s.lower() in lowered:
+            text = re.sub(re.escape(s), REDACTED, text, flags=re.IGNORECASE)
+            lowered = text.lower()
     text = _KEY_NEAR_WORD.sub(lambda m: m.group(1) + REDACTED, text)
-    return _PHRASE.sub(REDACTED, text)
+    return _redact_phrases(text)
 
 
 class RedactingFilter(logging.Filter):
@@ -59,7 +132,27 @@ class RedactingFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every file it opens, the first and each one after a rollover, is owner-only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+
+
+def _redacting_excepthook(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """An exception that escapes everything is logged (scrubbed), never printed raw."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    logging.getLogger("warden").critical("uncaught exception", exc_info=(kind, value, tb))
 
 
 def setup_logging(*, verbose: bool = False, log_dir: Path | None = None) -> Path:
@@ -71,15 +164,18 @@ def setup_logging(*, verbose: bool = False, log_dir: Path | None = None) -> Path
     for h in list(root.handlers):
         if getattr(h, "_warden", False):
             root.removeHandler(h)
+            h.close()
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
-    path.chmod(0o600)
+    file_handler = _PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
+    path.chmod(0o600)  # a file from an older version may have been readable by others
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     for h in (file_handler, console):
         h.setFormatter(fmt)
         h.addFilter(RedactingFilter())
-        setattr(h, "_warden", True)  # noqa: B010 - marks our handlers for reconfiguration
+        setattr(h, "_warden", True)  # noqa: B010 (marks our own handlers for replacement)
         root.addHandler(h)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.captureWarnings(True)  # warnings.warn text goes through the same filter
+    sys.excepthook = _redacting_excepthook
     return path

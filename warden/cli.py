@@ -48,13 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from app.logs import setup_logging
+    from app.logs import redact, setup_logging
 
     setup_logging(verbose=args.verbose)
     try:
         return int(args.func(args) or 0)
     except WardenError as exc:
-        print(f"warden: {exc.user_message()}", file=sys.stderr)
+        print(f"warden: {redact(exc.user_message())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("warden: interrupted", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.store import redaction  # noqa: F401  (registers secrets with the log filter)
 from app.store.db import Database
 from app.store.store import Store
 
