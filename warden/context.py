@@ -34,9 +34,9 @@ def ask_password(prompt: str = "Password: ") -> str | None:
     return None
 
 
-def ask_new_password(prompt: str = "New password: ") -> str:
-    """A new password: from ``WARDEN_PASSWORD``, or typed twice at the terminal."""
-    env = os.environ.get(PASSWORD_ENV)
+def ask_new_password(prompt: str = "New password: ", *, env_name: str = PASSWORD_ENV) -> str:
+    """A new password: from the environment (``env_name``), or typed twice at the terminal."""
+    env = os.environ.get(env_name)
     if env:
         password = env
     elif _interactive():
@@ -46,7 +46,7 @@ def ask_new_password(prompt: str = "New password: ") -> str:
     else:
         raise InvalidInput(
             "A password is needed and there is no terminal to ask for it.",
-            hint=f"Run the command in a terminal, or set {PASSWORD_ENV} for a script.",
+            hint=f"Run the command in a terminal, or set {env_name} for a script.",
         )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(

@@ -262,6 +262,20 @@ class Store:
         self.close()
         return key
 
+    # ---- keyring ------------------------------------------------------------------------
+
+    def remember_key(self) -> bool:
+        """Put the key in the OS keyring (False, with a warning, if none is usable)."""
+        if not self.persistent:
+            raise StoreError("A throwaway store is never put in the keyring.")
+        self.keyring_used = keys.keyring_store(self.paths.store_file, self._require_key())
+        return self.keyring_used
+
+    @staticmethod
+    def forget_key(paths: Paths) -> None:
+        """Remove the key from the OS keyring: from then on the store needs the password."""
+        keys.keyring_delete(paths.store_file)
+
     # ---- password -----------------------------------------------------------------------
 
     def _wrapped_key(self) -> bytes | None:
