@@ -66,6 +66,7 @@ class Runner:
         self._busy_guard = threading.Lock()
         self._cancels: dict[str, threading.Event] = {}
         self._instances: dict[str, Delegate] = {}
+        self._lanes: dict[str, ThreadPoolExecutor] = {}
 
     # settings ------------------------------------------------------------------------------
     def setting_row(self, name: str) -> tuple[bool, dict[str, Any]]:
@@ -109,6 +110,7 @@ class Runner:
         event: object | None = None,
         force: bool = False,
         timeout_s: float | None = None,
+        queue: bool = False,
     ) -> RunResult:
         """Run ``name`` now and wait for it (at most its timeout). Never raises for its failures."""
         cls = self.registry.get(name)
@@ -117,7 +119,10 @@ class Runner:
             return self._record_only(name, trigger, "disabled", "the delegate is disabled")
         with self._busy_guard:
             lock = self._busy.setdefault(name, threading.Lock())
-        if not lock.acquire(blocking=False):
+        limit = cls.timeout_s if timeout_s is None else timeout_s
+        # Events queue behind a running run (each transfer matters); schedules skip.
+        acquired = lock.acquire(timeout=limit) if queue else lock.acquire(blocking=False)
+        if not acquired:
             return self._record_only(name, trigger, "skipped", "the previous run is still going")
         run_id = self._start_record(name, trigger)
         cancelled = threading.Event()
@@ -143,7 +148,6 @@ class Runner:
         future: Future[dict[str, Any]] = self._pool.submit(instance.run, ctx, settings, event)
         # The lock is released only when the thread really ends, even after a timeout.
         future.add_done_callback(lambda _f: lock.release())
-        limit = cls.timeout_s if timeout_s is None else timeout_s
         try:
             output = future.result(timeout=limit)
         except FutureTimeout:
@@ -165,12 +169,17 @@ class Runner:
     def submit(
         self, name: str, *, trigger: str, event: object | None = None
     ) -> Future[RunResult | None]:
-        """Run in the background (event triggers): the publisher is never held up."""
-        return self._pool.submit(self._safe_run, name, trigger, event)
+        """Run in the background (event triggers): the publisher is never held up, and the
+        events of one delegate are handled one after another, in order."""
+        with self._busy_guard:
+            lane = self._lanes.get(name)
+            if lane is None:
+                lane = self._lanes[name] = ThreadPoolExecutor(1, f"events-{name}")
+        return lane.submit(self._safe_run, name, trigger, event)
 
     def _safe_run(self, name: str, trigger: str, event: object | None) -> RunResult | None:
         try:
-            return self.run(name, trigger=trigger, event=event)
+            return self.run(name, trigger=trigger, event=event, queue=True)
         except Exception:  # e.g. the store is gone during shutdown
             log.exception("could not run delegate %s", name)
             return None
@@ -178,6 +187,8 @@ class Runner:
     def shutdown(self, wait: bool = True) -> None:
         for event in self._cancels.values():
             event.set()
+        for lane in self._lanes.values():
+            lane.shutdown(wait=False, cancel_futures=True)
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
     # records -------------------------------------------------------------------------------
