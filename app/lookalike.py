@@ -101,7 +101,8 @@ def skeleton(host: str) -> str:
     for label in host.split("."):
         if label.startswith("xn--"):
             try:
-                label = label.encode("ascii").decode("idna")
+                # raw punycode, without IDNA's round-trip checks that attackers can trip
+                label = label[4:].encode("ascii").decode("punycode")
             except (UnicodeError, ValueError):
                 pass
         labels.append(label)
