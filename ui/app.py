@@ -1,0 +1,231 @@
+"""The application controller: QApplication, theme, the main window, lock and unlock, the tray,
+notifications, and the two ways in (``run_gui`` on the user's store, ``run_demo``).
+
+``warden`` (the composition root) builds the store and the services and passes them here as a
+``Backend`` or as an ``unlock`` function that turns a password into one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.errors import WardenError
+from app.notify import NotificationBackend
+from ui import theme
+from ui.backend import Backend
+from ui.bridge import EventBridge
+from ui.dialogs import install_excepthook
+from ui.lock import IdleLock
+from ui.main_window import MainWindow
+from ui.ops import Op, tasks
+from ui.screens.base import ScreenContext
+from ui.tray import Notifier, Tray
+
+log = logging.getLogger(__name__)
+
+Unlocker = Callable[[str], Backend]
+
+
+def ensure_qapp(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QApplication.setApplicationName("Warden")
+    QApplication.setOrganizationName("Warden")
+    QApplication.setDesktopFileName("warden")
+    QApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    return QApplication(argv if argv is not None else sys.argv[:1])
+
+
+def ui_settings(config_dir: Path) -> QSettings:
+    """Window geometry and other look-and-feel state (nothing personal) in an INI file."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(config_dir / "ui.ini"), QSettings.Format.IniFormat)
+
+
+class WardenApp(QObject):
+    """Owns the window and decides what locking, closing and notifications do."""
+
+    def __init__(
+        self,
+        qapp: QApplication,
+        *,
+        config_dir: Path,
+        unlock: Unlocker,
+        backend: Backend | None = None,
+        notify_fallback: NotificationBackend | None = None,
+        unlock_hint: str = "",
+        use_tray: bool = True,
+    ) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self._unlock = unlock
+        self.backend: Backend | None = None
+        self.bridge: EventBridge | None = None
+        self.settings = ui_settings(config_dir)
+        theme.apply(qapp)
+        theme.follow_system(qapp)
+        self.window = MainWindow(self.settings, unlock_hint=unlock_hint)
+        self.window.controller = self  # type: ignore[attr-defined]
+        self.window.unlock.unlock_requested.connect(self.try_unlock)
+        self.window.lock_requested.connect(self.lock)
+        self.window.allow_close = self._allow_close
+        tasks().busy_changed.append(self.window.set_busy)
+        self.idle = IdleLock(self._idle, minutes=0)
+        qapp.installEventFilter(self.idle)
+        self.tray: Tray | None = None
+        if use_tray and Tray.available():
+            self.tray = Tray()
+            self.tray.open_requested.connect(self.show_window)
+            self.tray.lock_requested.connect(self.lock)
+            self.tray.quit_requested.connect(self.quit)
+            self.tray.pause_toggled.connect(self.pause_delegates)
+            self.tray.show()
+        self.notifier = Notifier(self.tray.icon if self.tray else None, notify_fallback)
+        self.notifier.open_screen.connect(self.open_screen)
+        if backend is not None:
+            self._unlocked(backend)
+        else:
+            self.window.show_locked()
+
+    # -- lock and unlock ------------------------------------------------------------------
+    def try_unlock(self, password: str) -> None:
+        def failed(exc: BaseException) -> None:
+            msg = exc.user_message() if isinstance(exc, WardenError) else "Could not unlock."
+            if not isinstance(exc, WardenError):
+                log.error("unlock failed", exc_info=exc)
+            self.window.unlock.failed(msg)
+
+        Op(lambda: self._unlock(password), lane="store").success(self._unlocked).failure(
+            failed
+        ).run()
+
+    def _unlocked(self, backend: Backend) -> None:
+        self.backend = backend
+        self.bridge = EventBridge(backend.bus, self)
+        self.bridge.any_event.connect(self.notifier.on_event)
+        ctx = ScreenContext(
+            backend=backend,
+            bridge=self.bridge,
+            navigate=self.open_screen,
+            status=lambda m: self.window.statusBar().showMessage(m, 6000),
+            window=self.window,
+        )
+        self.window.show_unlocked(ctx)
+        Op(lambda: backend.pref("idle_lock_minutes", 10), lane="store").success(
+            lambda m: self.idle.set_minutes(float(m or 0))
+        ).failure(lambda _e: self.idle.set_minutes(10)).run()
+
+    def lock(self) -> None:
+        """Forget everything personal: screens destroyed, bridge detached, store closed."""
+        if self.window.locked:
+            return
+        for dlg in self.window.findChildren(QObject):
+            if hasattr(dlg, "reject") and dlg is not self.window and hasattr(dlg, "exec"):
+                dlg.reject()  # type: ignore[attr-defined]
+        self.idle.stop()
+        if self.bridge is not None:
+            self.bridge.detach()
+            self.bridge.deleteLater()
+            self.bridge = None
+        backend, self.backend = self.backend, None
+        self.window.show_locked()
+        if backend is not None:
+            Op(backend.close, lane="store").failure(
+                lambda e: log.error("closing the store failed", exc_info=e)
+            ).run()
+
+    def _idle(self) -> None:
+        log.info("idle timeout: locking")
+        self.lock()
+
+    # -- window, tray, quitting -----------------------------------------------------------
+    def show_window(self) -> None:
+        self.window.show()
+        self.window.setWindowState(self.window.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def open_screen(self, key: str, **state: Any) -> None:
+        self.show_window()
+        self.window.open(key, **state)
+
+    def keep_in_tray(self) -> bool:
+        if self.tray is None or self.backend is None:
+            return False
+        try:
+            return bool(self.settings.value("keep_in_tray", False, type=bool))
+        except Exception:
+            return False
+
+    def _allow_close(self) -> bool:
+        return not self.keep_in_tray()
+
+    def pause_delegates(self, paused: bool) -> None:
+        backend = self.backend
+        self.notifier.enabled = not paused
+        if backend is not None and backend.has("delegates"):
+            svc = backend.service("delegates")
+            if hasattr(svc, "pause"):
+                Op(lambda: svc.pause(paused), lane="store").run()
+
+    def quit(self) -> None:
+        self.window.allow_close = lambda: True
+        self.lock()
+        self.window.close()
+        self.qapp.quit()
+
+
+def exec_app(controller: WardenApp, *, minimized: bool = False) -> int:
+    install_excepthook()
+    if not minimized or controller.tray is None:
+        controller.show_window()
+    return int(controller.qapp.exec())
+
+
+def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str = "demo") -> int:  # noqa: S107
+    """Open the window on the demo wallet; with ``screenshots_dir``, save each screen and exit."""
+    from ui.demo import backend_from_demo, save_screenshots
+
+    if screenshots_dir is not None:
+        os.environ.setdefault("WARDEN_THEME", "dark")
+    qapp = ensure_qapp()
+    backend = backend_from_demo(demo)
+
+    def unlock(pw: str) -> Backend:
+        if pw != password:
+            from app.errors import WrongPassword
+
+            raise WrongPassword("That is not the demo password.")
+        return backend
+
+    from app.config import default_paths
+
+    controller = WardenApp(
+        qapp,
+        config_dir=default_paths().config_dir,
+        unlock=unlock,
+        backend=backend,
+        unlock_hint=f"Demo wallet: the password is “{password}”.",
+        use_tray=screenshots_dir is None,
+    )
+    if screenshots_dir is not None:
+        controller.window.resize(1180, 760)
+        controller.show_window()
+        result: list[int] = []
+        QTimer.singleShot(
+            0, lambda: result.append(save_screenshots(controller, Path(screenshots_dir)))
+        )
+        qapp.exec()
+        return result[0] if result else 1
+    return exec_app(controller)

@@ -1,0 +1,37 @@
+"""“Start at login” through the XDG autostart folder (a .desktop file), separate from
+“keep running in the tray”, which only decides what closing the window does."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from app.fileio import write_atomic
+
+DESKTOP_NAME = "warden.desktop"
+
+
+def autostart_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "autostart" / DESKTOP_NAME
+
+
+def is_enabled() -> bool:
+    return autostart_file().exists()
+
+
+def set_enabled(enabled: bool) -> None:
+    path = autostart_file()
+    if not enabled:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = f"{shlex.quote(sys.executable)} -m warden gui --minimized"
+    text = (
+        "[Desktop Entry]\nType=Application\nName=Warden\n"
+        "Comment=Local EVM wallet with on-device delegates\n"
+        f"Exec={command}\nX-GNOME-Autostart-enabled=true\nTerminal=false\n"
+    )
+    write_atomic(path, text.encode())

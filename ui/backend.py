@@ -1,0 +1,773 @@
+"""What the windows need from the core, in one place, as plain data.
+
+Screens never touch SQLAlchemy sessions, web3 or the model runtime themselves: they call a
+``Backend`` on a worker (``ui.ops.Op``) and draw the rows it returns. Reads come straight from
+the encrypted store's tables; actions go to the services the composition root plugs in
+(wallet, reviewer, delegates, model runtime). A service that is not plugged in gives a clear
+``WardenError`` instead of a half-working screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInput, WardenError
+from app.events import EventBus
+from app.store import schema as s
+
+
+class SessionSource(Protocol):
+    def session(self) -> AbstractContextManager[Session]: ...
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    address: str
+    name: str
+    kind: str  # "hd" | "imported" | "watch"
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    symbol: str
+    amount: Decimal
+    token: str | None = None  # None = the chain's native coin
+    decimals: int = 18
+    fiat: Decimal | None = None  # value in USD, when a price is known
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: datetime | None
+    direction: str  # "in" | "out" | "self"
+    counterparty: str
+    counterparty_name: str
+    asset: str
+    amount: Decimal
+    status: str
+    tx_hash: str
+    hidden: bool = False  # e.g. address poisoning
+    note: str = ""
+    account: str = ""
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    name: str
+    address: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    name: str
+    chain_id: int
+    rpc_url: str
+    native_symbol: str = "ETH"
+
+
+@dataclass(frozen=True)
+class DelegateRow:
+    name: str
+    description: str
+    enabled: bool
+    triggers: tuple[str, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+    may_propose: bool = False
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    delegate: str
+    trigger: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    outcome: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    id: int
+    delegate: str
+    kind: str
+    title: str
+    payload: dict[str, Any]
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    name: str
+    path: str
+    size_mb: float
+    memory_mb: float | None
+    context: int | None
+    source: str  # "bundled" | "imported" | "remote"
+    licence: str = ""
+
+
+@dataclass(frozen=True)
+class Candles:
+    symbol: str
+    ts: list[int]  # ms since epoch
+    open: list[float]
+    high: list[float]
+    low: list[float]
+    close: list[float]
+    volume: list[float]
+
+
+@dataclass(frozen=True)
+class RemotePreview:
+    host: str
+    sent_text: str  # exactly what would leave the machine, after anonymization
+
+
+@dataclass(frozen=True)
+class WalletAction:
+    """An action the assistant understood; shown for confirmation, never executed by it."""
+
+    kind: str  # "send" | "swap" | "add_contact" | "check_balance" | "explain_last" | "question"
+    description: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    enabled: bool = False
+    url: str = ""
+    model: str = ""
+    has_key: bool = False
+
+
+@dataclass
+class SendDraft:
+    """A send the user has filled in; ``prepared`` is whatever the wallet built for it."""
+
+    account: str
+    recipient: str
+    asset: str  # symbol; native coin or a token in the wallet
+    amount: Decimal
+    fee: str = "normal"  # "slow" | "normal" | "fast"
+    prepared: Any = None
+
+
+def _not_available(what: str) -> WardenError:
+    return WardenError(
+        f"{what} is not available in this session.",
+        hint="It needs a part of Warden that did not start; see the log for why.",
+    )
+
+
+def checksum_address(text: str) -> str:
+    """The checksummed form, or a clear error for a malformed or mis-checksummed address."""
+    from eth_utils import is_address, is_checksum_address, to_checksum_address
+
+    text = text.strip()
+    if not is_address(text):
+        raise InvalidInput(
+            f"{text!r} is not an address.",
+            hint="An address is 0x followed by 40 hexadecimal characters.",
+        )
+    if text != text.lower() and text[2:] != text[2:].upper() and not is_checksum_address(text):
+        raise InvalidInput(
+            "The address's capital letters do not match its checksum; it may have a typo.",
+            hint="Copy the address again from its source.",
+        )
+    return str(to_checksum_address(text))
+
+
+def _units(amount: str, decimals: int) -> Decimal:
+    try:
+        return Decimal(int(amount)).scaleb(-decimals)
+    except (ValueError, ArithmeticError):
+        return Decimal(0)
+
+
+class Backend:
+    """The store plus whatever services the composition root could start.
+
+    Every method may block (disk, network, model): call it through ``ui.ops.Op``.
+    """
+
+    def __init__(
+        self,
+        store: SessionSource,
+        bus: EventBus | None = None,
+        *,
+        chain_id: int | None = None,
+        services: dict[str, Any] | None = None,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.bus = bus or EventBus()
+        self.chain_id = chain_id
+        self.services: dict[str, Any] = dict(services or {})
+        self._on_close = on_close
+
+    # -- plumbing -------------------------------------------------------------------------
+    def service(self, name: str) -> Any:
+        svc = self.services.get(name)
+        if svc is None:
+            raise _not_available(name.replace("_", " ").capitalize())
+        return svc
+
+    def has(self, name: str) -> bool:
+        return self.services.get(name) is not None
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+
+    def _session(self) -> AbstractContextManager[Session]:
+        return self.store.session()
+
+    # -- preferences ----------------------------------------------------------------------
+    def pref(self, key: str, default: Any = None) -> Any:
+        with self._session() as ses:
+            row = ses.get(s.Preference, key)
+            return default if row is None else row.value
+
+    def set_pref(self, key: str, value: Any) -> None:
+        with self._session() as ses:
+            row = ses.get(s.Preference, key)
+            if row is None:
+                ses.add(s.Preference(key=key, value=value))
+            else:
+                row.value = value
+
+    # -- accounts, contacts, networks -----------------------------------------------------
+    def accounts(self) -> list[AccountRow]:
+        with self._session() as ses:
+            rows = ses.scalars(
+                select(s.Account).where(s.Account.hidden.is_(False)).order_by(s.Account.id)
+            )
+            return [AccountRow(a.address, a.name, a.kind) for a in rows]
+
+    def rename_account(self, address: str, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise WardenError("An account needs a name.", hint="Type a name and try again.")
+        with self._session() as ses:
+            acc = ses.scalar(select(s.Account).where(s.Account.address == address))
+            if acc is None:
+                raise WardenError(f"No account {address}.")
+            acc.name = name
+
+    def add_account(self, name: str) -> AccountRow:
+        wallet = self.service("wallet")
+        acc = wallet.derive_account(name)
+        return AccountRow(acc.address, acc.name, getattr(acc, "kind", "hd"))
+
+    def contacts(self) -> list[ContactRow]:
+        with self._session() as ses:
+            rows = ses.scalars(select(s.Contact).order_by(s.Contact.name))
+            return [ContactRow(c.name, c.address, c.note) for c in rows]
+
+    def add_contact(self, name: str, address: str, note: str = "") -> ContactRow:
+        addr = checksum_address(address)
+        if not name.strip():
+            raise WardenError("A contact needs a name.", hint="Type a name and try again.")
+        with self._session() as ses:
+            ses.add(s.Contact(name=name.strip(), address=addr, note=note))
+        return ContactRow(name.strip(), addr, note)
+
+    def networks(self) -> list[NetworkRow]:
+        with self._session() as ses:
+            rows = ses.scalars(select(s.Network).order_by(s.Network.id))
+            return [NetworkRow(n.name, n.chain_id, n.rpc_url, n.native_symbol) for n in rows]
+
+    def set_rpc_url(self, name: str, url: str) -> None:
+        url = url.strip()
+        if not url.startswith(("http://", "https://", "ws://", "wss://")):
+            raise WardenError(
+                f"{url!r} is not an RPC URL.", hint="It starts with https:// (or http:// locally)."
+            )
+        with self._session() as ses:
+            net = ses.scalar(select(s.Network).where(s.Network.name == name))
+            if net is None:
+                raise WardenError(f"No network named {name}.")
+            net.rpc_url = url
+
+    # -- balances and history -------------------------------------------------------------
+    def prices(self) -> dict[str, Decimal]:
+        """USD price per symbol: the market service when there is one, else the latest
+        recorded candle, and 1 for dollar stablecoins."""
+        out: dict[str, Decimal] = {"USDC": Decimal(1), "USDT": Decimal(1), "DAI": Decimal(1)}
+        market = self.services.get("prices")
+        if market is not None:
+            out.update({k: Decimal(str(v)) for k, v in market().items()})
+            return out
+        with self._session() as ses:
+            for sym in ("ETH", "BTC"):
+                last = ses.scalar(
+                    select(s.Candle)
+                    .where(s.Candle.symbol.in_([f"{sym}/USD", f"{sym}-USD", sym]))
+                    .order_by(s.Candle.ts.desc())
+                    .limit(1)
+                )
+                if last is not None:
+                    out[sym] = Decimal(str(last.close))
+        out.setdefault("WETH", out.get("ETH", Decimal(0)))
+        return out
+
+    def balances(self, address: str) -> list[BalanceRow]:
+        rows: list[BalanceRow] = self.service("balances")(address)
+        prices = self.prices()
+        return [
+            r
+            if r.fiat is not None or r.symbol not in prices
+            else BalanceRow(r.symbol, r.amount, r.token, r.decimals, r.amount * prices[r.symbol])
+            for r in rows
+        ]
+
+    def history(self, address: str | None = None) -> list[HistoryRow]:
+        with self._session() as ses:
+            tokens = {
+                (t.chain_id, t.address.lower()): (t.symbol, t.decimals)
+                for t in ses.scalars(select(s.Token))
+            }
+            names = {c.address.lower(): c.name for c in ses.scalars(select(s.Contact))}
+            names.update({a.address.lower(): a.name for a in ses.scalars(select(s.Account))})
+            native = {n.chain_id: n.native_symbol for n in ses.scalars(select(s.Network))}
+            q = select(s.Transfer).order_by(s.Transfer.block_number.desc(), s.Transfer.id.desc())
+            if address:
+                q = q.where(s.Transfer.account == address)
+            out = []
+            for t in ses.scalars(q):
+                if t.token:
+                    sym, dec = tokens.get((t.chain_id, t.token.lower()), (t.token[:8], 18))
+                else:
+                    sym, dec = native.get(t.chain_id, "ETH"), 18
+                other = (t.sender if t.direction == "in" else t.recipient) or ""
+                out.append(
+                    HistoryRow(
+                        when=t.timestamp,
+                        direction=t.direction,
+                        counterparty=other,
+                        counterparty_name=names.get(other.lower(), ""),
+                        asset=sym,
+                        amount=_units(t.amount, dec),
+                        status=t.status,
+                        tx_hash=t.tx_hash,
+                        hidden=t.hidden,
+                        note=t.note,
+                        account=t.account,
+                    )
+                )
+            return out
+
+    # -- send and review ------------------------------------------------------------------
+    def prepare_send(self, draft: SendDraft) -> Any:
+        """Build the transaction and review it; returns the wallet's prepared send, which
+        carries a ``ReviewOutcome`` as ``.review``."""
+        return self.service("prepare_send")(draft)
+
+    def sign_and_send(self, prepared: Any, confirmation: str | None) -> str:
+        """Sign the reviewed transaction and broadcast it; returns the transaction hash."""
+        return str(self.service("sign_and_send")(prepared, confirmation))
+
+    def max_amount(self, address: str, asset: str) -> Decimal:
+        return Decimal(self.service("max_amount")(address, asset))
+
+    # -- delegates ------------------------------------------------------------------------
+    def delegates(self) -> list[DelegateRow]:
+        svc = self.services.get("delegates")
+        if svc is not None:
+            return list(svc.list())
+        with self._session() as ses:
+            return [
+                DelegateRow(d.name, "", d.enabled, (), dict(d.settings or {}))
+                for d in ses.scalars(select(s.DelegateSetting).order_by(s.DelegateSetting.name))
+            ]
+
+    def set_delegate_enabled(self, name: str, enabled: bool) -> None:
+        svc = self.services.get("delegates")
+        if svc is not None:
+            svc.set_enabled(name, enabled)
+            return
+        with self._session() as ses:
+            row = ses.get(s.DelegateSetting, name)
+            if row is None:
+                ses.add(s.DelegateSetting(name=name, enabled=enabled, settings={}))
+            else:
+                row.enabled = enabled
+
+    def save_delegate_settings(self, name: str, settings: dict[str, Any]) -> None:
+        svc = self.services.get("delegates")
+        if svc is not None and hasattr(svc, "save_settings"):
+            svc.save_settings(name, settings)
+            return
+        with self._session() as ses:
+            row = ses.get(s.DelegateSetting, name)
+            if row is None:
+                ses.add(s.DelegateSetting(name=name, enabled=True, settings=settings))
+            else:
+                row.settings = dict(settings)
+
+    def run_delegate(self, name: str) -> RunRow:
+        return self.service("delegates").run_now(name)  # type: ignore[no-any-return]
+
+    def runs(self, name: str | None = None, limit: int = 50) -> list[RunRow]:
+        with self._session() as ses:
+            q = select(s.DelegateRun).order_by(s.DelegateRun.id.desc()).limit(limit)
+            if name:
+                q = q.where(s.DelegateRun.delegate == name)
+            out = []
+            for r in ses.scalars(q):
+                msg = r.error or ""
+                if not msg and isinstance(r.output, dict):
+                    msg = str(r.output.get("message") or r.output.get("summary") or "")
+                out.append(
+                    RunRow(r.id, r.delegate, r.trigger, r.started_at, r.ended_at, r.outcome, msg)
+                )
+            return out
+
+    def proposals(self) -> list[ProposalRow]:
+        with self._session() as ses:
+            q = select(s.Proposal).where(s.Proposal.status == "pending").order_by(s.Proposal.id)
+            return [
+                ProposalRow(
+                    p.id,
+                    p.delegate,
+                    p.kind,
+                    str(p.payload.get("title") or p.payload.get("summary") or p.kind),
+                    dict(p.payload),
+                    p.created_at,
+                )
+                for p in ses.scalars(q)
+            ]
+
+    def review_proposal(self, proposal_id: int) -> Any:
+        """Build and review the transaction a proposal stands for (same as a send)."""
+        return self.service("prepare_proposal")(proposal_id)
+
+    def resolve_proposal(self, proposal_id: int, status: str) -> None:
+        with self._session() as ses:
+            p = ses.get(s.Proposal, proposal_id)
+            if p is None:
+                raise WardenError(f"No proposal {proposal_id}.")
+            p.status = status
+
+    # -- market ---------------------------------------------------------------------------
+    def candles(self, symbol: str, limit: int = 365) -> Candles:
+        with self._session() as ses:
+            rows = list(
+                ses.scalars(
+                    select(s.Candle)
+                    .where(s.Candle.symbol == symbol)
+                    .order_by(s.Candle.ts.desc())
+                    .limit(limit)
+                )
+            )
+        rows.reverse()
+        return Candles(
+            symbol,
+            [r.ts for r in rows],
+            [r.open for r in rows],
+            [r.high for r in rows],
+            [r.low for r in rows],
+            [r.close for r in rows],
+            [r.volume for r in rows],
+        )
+
+    def market_view(self, symbol: str, days: int = 365) -> MarketView:
+        svc = self.services.get("market")
+        if svc is not None:
+            return svc(symbol, days)  # type: ignore[no-any-return]
+        return compute_market_view(self, symbol, days)
+
+    def market_symbols(self) -> list[str]:
+        with self._session() as ses:
+            return list(ses.scalars(select(s.Candle.symbol).distinct().order_by(s.Candle.symbol)))
+
+    # -- assistant ------------------------------------------------------------------------
+    def chat(self, messages: list[dict[str, str]], on_token: Callable[[str], None]) -> Any:
+        """Start a streamed answer; returns a reply with ``.future`` and ``.cancel()``.
+        Returns at once: the model works on its own thread."""
+        return self.service("assistant").chat(messages, on_token)
+
+    def remote_preview(self, text: str) -> RemotePreview | None:
+        svc = self.services.get("assistant")
+        return svc.remote_preview(text) if svc is not None else None
+
+    def parse_intent(self, text: str) -> WalletAction | None:
+        svc = self.services.get("assistant")
+        return svc.parse_intent(text) if svc is not None else None
+
+    def save_chat(self, question: str, answer: str) -> None:
+        with self._session() as ses:
+            chat = ses.scalar(select(s.Chat).order_by(s.Chat.id.desc()).limit(1))
+            if chat is None:
+                chat = s.Chat(title=question[:80])
+                ses.add(chat)
+                ses.flush()
+            ses.add(s.ChatMessage(chat_id=chat.id, role="user", content=question))
+            ses.add(s.ChatMessage(chat_id=chat.id, role="assistant", content=answer))
+
+    # -- models ---------------------------------------------------------------------------
+    def models(self) -> list[ModelRow]:
+        catalog = self.service("catalog")
+        from models.gguf_info import estimate_memory
+
+        out = []
+        for e in catalog.entries():
+            try:
+                mem: float | None = estimate_memory(e.info, e.settings.n_ctx) / 1_048_576
+            except Exception:  # an odd file: show it, without an estimate
+                mem = None
+            out.append(
+                ModelRow(
+                    name=e.name,
+                    path=str(e.info.path),
+                    size_mb=e.info.size_bytes / 1_048_576,
+                    memory_mb=mem,
+                    context=e.info.context_length,
+                    source=e.source,
+                    licence=e.info.license or "",
+                )
+            )
+        return out
+
+    def memory_text(self) -> str:
+        try:
+            from models.gguf_info import available_memory
+
+            return f"Memory available for a model: {available_memory() / 1_073_741_824:.1f} GB"
+        except Exception:
+            return ""
+
+    def import_model(self, path: Any, progress: Callable[[float], None] | None = None) -> ModelRow:
+        catalog = self.service("catalog")
+        if progress is not None:
+            progress(0.05)
+        entry = catalog.import_model(path)
+        if progress is not None:
+            progress(1.0)
+        return next(r for r in self.models() if r.name == entry.name)
+
+    def model_choices(self) -> dict[str, str]:
+        from models.choice import ModelChoices
+
+        choices = ModelChoices(self.store)
+        return {
+            task: choices.get(task)
+            for task in ("tx_review", "market_analysis", "assistant", "intent")
+        }
+
+    def set_model_choice(self, task: str, name: str) -> None:
+        from models.choice import ModelChoices
+
+        known = [r.name for r in self.models()] if self.has("catalog") else None
+        ModelChoices(self.store, known).set(task, name)
+
+    def remote_settings(self) -> RemoteSettings:
+        svc = self.services.get("remote")
+        if svc is not None:
+            return svc.settings()  # type: ignore[no-any-return]
+        raw = self.pref("remote_host", {}) or {}
+        return RemoteSettings(bool(raw.get("enabled")), raw.get("url", ""), raw.get("model", ""))
+
+    def save_remote_settings(self, settings: RemoteSettings, api_key: str | None) -> None:
+        if settings.enabled and not settings.url.startswith(("http://", "https://")):
+            raise InvalidInput(
+                "The host URL must start with https:// (or http:// on this machine).",
+                hint="For example https://host.example/v1",
+            )
+        svc = self.services.get("remote")
+        if svc is not None:
+            svc.save(settings, api_key)
+            return
+        if api_key:
+            raise _not_available("Saving an API key")
+        self.set_pref(
+            "remote_host",
+            {"enabled": settings.enabled, "url": settings.url, "model": settings.model},
+        )
+
+    # -- store security -------------------------------------------------------------------
+    def change_password(self, old: str, new: str) -> None:
+        change = getattr(self.store, "change_password", None)
+        if change is None:
+            raise _not_available("Changing the password")
+        change(old, new)
+
+    def backup(self, dest: Any, password: str) -> None:
+        backup = getattr(self.store, "backup", None)
+        if backup is None:
+            raise _not_available("Backup")
+        backup(dest, password)
+
+    def restore(self, backup_file: Any, password: str) -> None:
+        self.service("restore")(backup_file, password)
+
+    # -- chats ----------------------------------------------------------------------------
+    def chat_messages(self, limit: int = 100) -> Iterator[tuple[str, str]]:
+        with self._session() as ses:
+            q = select(s.ChatMessage).order_by(s.ChatMessage.id.desc()).limit(limit)
+            rows = [(m.role, m.content) for m in ses.scalars(q)]
+        return iter(reversed(rows))
+
+
+@dataclass(frozen=True)
+class MarketView:
+    symbol: str
+    ts: list[int]
+    close: list[float]
+    overlays: dict[str, list[float]]  # "sma", "ema", "bb_upper", "bb_lower"
+    rsi: list[float]
+    latest: dict[str, str]  # indicator name -> formatted latest value
+    brief: str
+    alerts: list[str]
+    allocation: list[tuple[str, float]]  # (symbol, USD value) of today's holdings
+    portfolio: list[tuple[int, float]]  # (ts, USD value of today's holdings at that day's price)
+    source: str = ""
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None or x != x else f"{x * 100:.1f}%"
+
+
+def template_brief(symbol: str, latest: dict[str, Any], change_30d: float | None) -> str:
+    """A few plain sentences from the computed numbers (used when no brief service runs)."""
+    close = latest.get("close")
+    sma = latest.get("sma_20")
+    ema = latest.get("ema_50")
+    rsi = latest.get("rsi_14")
+    parts = [f"{symbol} closed at ${close:,.2f}" if close else f"{symbol}: no close yet"]
+    if change_30d is not None:
+        parts[0] += f", {change_30d * 100:+.1f}% over 30 days."
+    else:
+        parts[0] += "."
+    if close and sma and ema:
+        if close > sma > ema:
+            parts.append("The trend is up: price is above its 20-day and 50-day averages.")
+        elif close < sma < ema:
+            parts.append("The trend is down: price is below its 20-day and 50-day averages.")
+        else:
+            parts.append("The trend is mixed: the averages disagree.")
+    if rsi is not None:
+        mood = "overbought" if rsi > 70 else "oversold" if rsi < 30 else "neutral"
+        parts.append(f"Momentum is {mood} (RSI {rsi:.0f}).")
+    vol = latest.get("volatility_30")
+    dd = latest.get("drawdown")
+    if vol is not None and dd is not None:
+        parts.append(
+            f"Annualised volatility is {_pct(vol)}, and price is {_pct(dd)} below its peak."
+        )
+    return " ".join(parts)
+
+
+def compute_market_view(backend: Backend, symbol: str, days: int) -> MarketView:
+    import math
+
+    from delegates.market import indicators
+    from delegates.market.candles import Series, recorded
+
+    stored = backend.candles(symbol, limit=days + 120)
+    if stored.ts:
+        rows = list(
+            zip(
+                stored.ts,
+                stored.open,
+                stored.high,
+                stored.low,
+                stored.close,
+                stored.volume,
+                strict=True,
+            )
+        )
+        series = Series.from_rows(symbol, "1d", rows)
+        source = f"{len(stored.ts)} daily candles from your store"
+    else:
+        series = recorded(symbol)
+        source = "Recorded daily candles (offline demo data)"
+    values = indicators.compute(series)
+    n = min(days, len(series))
+    cut = slice(len(series) - n, len(series))
+
+    def col(name: str) -> list[float]:
+        return [float(v) for v in values[name][cut]] if name in values else []
+
+    ts = [int(t) for t in series.ts[cut]]
+    latest = indicators.latest(values, series)
+    closes = series.close
+    change = float(closes[-1] / closes[-31] - 1) if len(closes) > 31 else None
+    brief_fn = backend.services.get("brief")
+    brief = brief_fn(symbol) if brief_fn else template_brief(symbol, latest, change)
+    alerts: list[str] = []
+    alerts_fn = backend.services.get("alerts")
+    if alerts_fn is not None:
+        alerts = list(alerts_fn(symbol))
+    else:
+        rsi = latest.get("rsi_14")
+        if rsi is not None and (rsi > 70 or rsi < 30):
+            alerts.append(f"{symbol} RSI at {rsi:.0f}: {'overbought' if rsi > 70 else 'oversold'}")
+        if len(closes) > 1 and abs(closes[-1] / closes[-2] - 1) > 0.05:
+            alerts.append(f"{symbol} moved {(closes[-1] / closes[-2] - 1) * 100:+.1f}% in a day")
+    shown = {
+        "RSI": latest.get("rsi_14"),
+        "MACD": latest.get("macd"),
+        "ATR": latest.get("atr_14"),
+        "Max drawdown": latest.get("max_drawdown"),
+    }
+    latest_text = {
+        k: ("—" if v is None else f"{v * 100:.0f}%" if k == "Max drawdown" else f"{v:,.1f}")
+        for k, v in shown.items()
+    }
+    # Portfolio: today's holdings valued at each day's price (stablecoins at $1).
+    holdings: dict[str, Decimal] = {}
+    if backend.has("balances"):
+        for acc in backend.accounts():
+            try:
+                for b in backend.balances(acc.address):
+                    holdings[b.symbol] = holdings.get(b.symbol, Decimal(0)) + b.amount
+            except WardenError:
+                continue
+    prices = backend.prices()
+    base = symbol.split("/")[0]
+    allocation = [
+        (sym, float(amount * prices[sym]))
+        for sym, amount in sorted(holdings.items())
+        if sym in prices and amount > 0
+    ]
+    portfolio: list[tuple[int, float]] = []
+    if holdings:
+        last = float(closes[-1])
+        for t, close in zip(ts, col("close"), strict=True):
+            total = 0.0
+            for sym, amount in holdings.items():
+                if sym in (base, f"W{base}") and last:
+                    total += float(amount) * close
+                elif sym in prices:
+                    total += float(amount * prices[sym])
+            if not math.isnan(total):
+                portfolio.append((t, total))
+    return MarketView(
+        symbol=symbol,
+        ts=ts,
+        close=col("close"),
+        overlays={
+            "sma": col("sma_20"),
+            "ema": col("ema_50"),
+            "bb_upper": col("bb_upper"),
+            "bb_lower": col("bb_lower"),
+        },
+        rsi=col("rsi_14"),
+        latest=latest_text,
+        brief=brief,
+        alerts=alerts,
+        allocation=allocation,
+        portfolio=portfolio,
+        source=source,
+    )

@@ -1,0 +1,237 @@
+"""The review dialog: what the transaction review found, and the only way on to signing.
+
+``danger`` needs the typed confirmation (``app.review_types.DANGER_CONFIRMATION``); ``caution``
+needs a tick that the findings were read; ``safe`` needs only the button. Reject is the default
+button, so Enter never signs by accident.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.review_types import DANGER_CONFIRMATION, ReviewOutcome
+from ui import theme
+from ui.widgets import badge, label, muted
+
+VERDICT_WORDS = {
+    "safe": ("Looks safe", "No problems were found in this request."),
+    "caution": ("Be careful", "Read the findings below before you decide."),
+    "danger": (
+        "Dangerous: do not sign",
+        "This request can cost you funds. Reject it unless you are certain.",
+    ),
+}
+CODE_TITLES = {
+    "unlimited_approval": "Unlimited approval",
+    "approval_to_eoa": "Approval to a personal address",
+    "address_poisoning": "Possible address poisoning",
+    "lookalike_origin": "Look-alike website",
+    "unknown_contract_call": "Unknown contract call",
+}
+
+
+def _title(code: str) -> str:
+    return CODE_TITLES.get(code, code.replace("_", " ").capitalize())
+
+
+def _tree_items(value: Any, parent: QTreeWidgetItem | QTreeWidget, key: str = "") -> None:
+    if isinstance(value, dict):
+        node = QTreeWidgetItem([key, ""]) if key else None
+        for k, v in value.items():
+            _tree_items(v, node or parent, str(k))
+        if node is not None:
+            _add(parent, node)
+    elif isinstance(value, list | tuple):
+        node = QTreeWidgetItem([key, f"{len(value)} item(s)"])
+        for i, v in enumerate(value):
+            _tree_items(v, node, f"[{i}]")
+        _add(parent, node)
+    else:
+        item = QTreeWidgetItem([key, str(value)])
+        item.setToolTip(1, str(value))
+        _add(parent, item)
+
+
+def _add(parent: QTreeWidgetItem | QTreeWidget, item: QTreeWidgetItem) -> None:
+    if isinstance(parent, QTreeWidget):
+        parent.addTopLevelItem(item)
+    else:
+        parent.addChild(item)
+
+
+def simulation_lines(simulation: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """(direction, text) pairs for the balance changes a simulation found."""
+    if not simulation:
+        return []
+    changes = simulation.get("changes") or simulation.get("balance_changes") or []
+    out: list[tuple[str, str]] = []
+    for ch in changes if isinstance(changes, list) else []:
+        if not isinstance(ch, dict):
+            continue
+        amount = str(ch.get("amount_text") or ch.get("amount") or "")
+        asset = str(ch.get("symbol") or ch.get("asset") or ch.get("token") or "")
+        direction = str(ch.get("direction") or ("out" if amount.startswith("-") else "in"))
+        out.append((direction, f"{amount.lstrip('-+')} {asset}".strip()))
+    return out
+
+
+class ReviewDialog(QDialog):
+    def __init__(
+        self,
+        outcome: ReviewOutcome,
+        *,
+        action: str = "",
+        parent: QWidget | None = None,
+        sign_label: str = "Sign and send",
+    ) -> None:
+        super().__init__(parent)
+        self.outcome = outcome
+        self.setWindowTitle("Review before signing")
+        self.setModal(True)
+        self.resize(640, 680)
+        lay = QVBoxLayout(self)
+        lay.setSpacing(10)
+        # Verdict banner
+        fg, bg = theme.verdict_colors(outcome.verdict)
+        words, sub = VERDICT_WORDS.get(outcome.verdict, VERDICT_WORDS["danger"])
+        banner = QFrame()
+        banner.setObjectName("Banner")
+        banner.setStyleSheet(
+            f"#Banner {{ background: {bg}; border: 1px solid {fg}; border-radius: 10px; }}"
+        )
+        bl = QVBoxLayout(banner)
+        self.verdict_label = QLabel(words)
+        self.verdict_label.setStyleSheet(f"color: {fg}; font-size: 17pt; font-weight: 700;")
+        bl.addWidget(self.verdict_label)
+        sub_label = label(sub, wrap=True)
+        sub_label.setStyleSheet(f"color: {fg};")
+        bl.addWidget(sub_label)
+        lay.addWidget(banner)
+        if action:
+            lay.addWidget(label(action, name="SubHeading", wrap=True, select=True))
+        # Scrollable details
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        bd = QVBoxLayout(body)
+        bd.setContentsMargins(0, 0, 6, 0)
+        bd.addWidget(label("What this does", name="SubHeading"))
+        self.summary = label(outcome.summary or "No explanation available.", wrap=True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bd.addWidget(self.summary)
+        bd.addWidget(label(f"Findings ({len(outcome.findings)})", name="SubHeading"))
+        if not outcome.findings:
+            bd.addWidget(muted("None."))
+        for f in sorted(outcome.findings, key=lambda f: -theme_rank(f.severity)):
+            row = QFrame()
+            row.setObjectName("Card")
+            rl = QVBoxLayout(row)
+            rl.setContentsMargins(12, 8, 12, 8)
+            top = QHBoxLayout()
+            top.addWidget(badge(f.severity.upper(), f.severity))
+            top.addWidget(label(_title(f.code), name="SubHeading"))
+            top.addStretch(1)
+            code = muted(f.code, wrap=False)
+            top.addWidget(code)
+            rl.addLayout(top)
+            rl.addWidget(label(f.detail, wrap=True, select=True))
+            bd.addWidget(row)
+        bd.addWidget(label("Simulated balance changes", name="SubHeading"))
+        lines = simulation_lines(outcome.simulation)
+        if not lines:
+            bd.addWidget(
+                muted(
+                    "The node could not simulate this request, so its effect on your balances "
+                    "is unknown. Unknown is not safe."
+                    if outcome.simulation is None
+                    else "No balance changes."
+                )
+            )
+        c = theme.current()
+        for direction, text in lines:
+            color = c.danger if direction == "out" else c.safe
+            sign = "−" if direction == "out" else "+"
+            lab = label(f"{sign} {text}")
+            lab.setStyleSheet(f"color: {color}; font-weight: 600;")
+            bd.addWidget(lab)
+        bd.addWidget(label("Decoded request", name="SubHeading"))
+        self.decoded = QTreeWidget()
+        self.decoded.setHeaderLabels(["Field", "Value"])
+        self.decoded.setColumnWidth(0, 180)
+        self.decoded.setMinimumHeight(140)
+        if outcome.decoded:
+            _tree_items(outcome.decoded, self.decoded)
+            self.decoded.expandToDepth(1)
+        else:
+            self.decoded.addTopLevelItem(QTreeWidgetItem(["(not decoded)", ""]))
+        bd.addWidget(self.decoded)
+        bd.addStretch(1)
+        scroll.setWidget(body)
+        lay.addWidget(scroll, 1)
+        # Confirmation
+        self.tick = QCheckBox("I have read the findings and want to continue")
+        self.typed = QLineEdit()
+        self.typed.setPlaceholderText(DANGER_CONFIRMATION)
+        self.typed.setAccessibleName("Typed confirmation")
+        if outcome.verdict == "caution":
+            lay.addWidget(self.tick)
+        elif outcome.verdict != "safe":
+            lay.addWidget(label(f"To sign anyway, type: {DANGER_CONFIRMATION}", wrap=True))
+            lay.addWidget(self.typed)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.reject_button = QPushButton("Reject")
+        self.reject_button.setDefault(True)
+        self.reject_button.setAutoDefault(True)
+        self.reject_button.clicked.connect(self.reject)
+        self.sign_button = QPushButton(sign_label)
+        self.sign_button.setAutoDefault(False)
+        self.sign_button.setObjectName("Danger" if outcome.verdict == "danger" else "Primary")
+        self.sign_button.clicked.connect(self._sign)
+        buttons.addWidget(self.reject_button)
+        buttons.addWidget(self.sign_button)
+        lay.addLayout(buttons)
+        self.tick.toggled.connect(self._update)
+        self.typed.textChanged.connect(self._update)
+        self._update()
+        self.reject_button.setFocus()
+
+    def confirmed(self) -> bool:
+        v = self.outcome.verdict
+        if v == "safe":
+            return True
+        if v == "caution":
+            return self.tick.isChecked()
+        return self.typed.text().strip() == DANGER_CONFIRMATION
+
+    def confirmation(self) -> str | None:
+        """The typed phrase for the signing step (None unless the verdict is danger)."""
+        return self.typed.text().strip() if self.outcome.verdict == "danger" else None
+
+    def _update(self, *_a: object) -> None:
+        self.sign_button.setEnabled(self.confirmed())
+
+    def _sign(self) -> None:
+        if self.confirmed():
+            self.accept()
+
+
+def theme_rank(severity: str) -> int:
+    return {"danger": 2, "caution": 1}.get(severity, 0)

@@ -1,0 +1,240 @@
+"""Assistant: chat with the on-device model (streaming, stop), wallet actions shown for
+confirmation, and a clear badge when a request would go to a larger host, with what is sent."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QWidget,
+)
+
+from app.errors import WardenError
+from ui import theme
+from ui.backend import RemotePreview, WalletAction
+from ui.ops import Op, tasks
+from ui.screens.base import Screen, ScreenContext
+from ui.widgets import Card, badge, error_label, label, muted, set_badge, show_message
+
+
+class AssistantScreen(Screen):
+    key = "assistant"
+    title = "Assistant"
+    subtitle = (
+        "Ask about your wallet, or say what you want to do. Answers come from the model on "
+        "this computer; nothing is signed from here."
+    )
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.messages: list[dict[str, str]] = []
+        self.reply: Any = None
+        self.streaming = ""
+        self.action: WalletAction | None = None
+        route = QHBoxLayout()
+        self.route_badge = badge("On this device", "safe")
+        route.addWidget(self.route_badge)
+        self.route_text = muted("The model runs locally; your question never leaves this computer.")
+        route.addWidget(self.route_text, 1)
+        self.outer.addLayout(route)
+        self.preview = label("", name="Warning", wrap=True, select=True)
+        self.preview.hide()
+        self.outer.addWidget(self.preview)
+        self.view = QTextBrowser()
+        self.view.setOpenLinks(False)
+        self.view.setAccessibleName("Conversation")
+        self.outer.addWidget(self.view, 1)
+        self.action_card = Card("Wallet action: confirm to continue")
+        self.action_text = label("", wrap=True)
+        self.action_card.body.addWidget(self.action_text)
+        arow = QHBoxLayout()
+        arow.addStretch(1)
+        self.action_dismiss = QPushButton("Dismiss")
+        self.action_dismiss.clicked.connect(self._dismiss_action)
+        self.action_go = QPushButton("Continue in Send…")
+        self.action_go.setObjectName("Primary")
+        self.action_go.clicked.connect(self._do_action)
+        arow.addWidget(self.action_dismiss)
+        arow.addWidget(self.action_go)
+        self.action_card.body.addLayout(arow)
+        self.action_card.hide()
+        self.outer.addWidget(self.action_card)
+        self.error = error_label()
+        self.outer.addWidget(self.error)
+        row = QHBoxLayout()
+        self.input = QLineEdit()
+        self.input.setPlaceholderText('Ask something, e.g. "what did I receive this week?"')
+        self.input.returnPressed.connect(self.send)
+        self.input.textChanged.connect(self._schedule_preview)
+        row.addWidget(self.input, 1)
+        self.send_button = QPushButton("Ask")
+        self.send_button.setObjectName("Primary")
+        self.send_button.clicked.connect(self.send)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+        row.addWidget(self.send_button)
+        row.addWidget(self.stop_button)
+        self.outer.addLayout(row)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(350)
+        self._preview_timer.timeout.connect(self._update_preview)
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(50)
+        self._render_timer.timeout.connect(self.render_chat)
+        self.setFocusProxy(self.input)
+
+    def refresh(self) -> None:
+        Op(lambda: list(self.backend.chat_messages())).success(self._got_history).run()
+
+    def _got_history(self, rows: list[tuple[str, str]]) -> None:
+        if not self.messages:
+            self.messages = [{"role": r, "content": c} for r, c in rows]
+            self.render_chat()
+
+    # -- rendering ------------------------------------------------------------------------
+    def render_chat(self) -> None:
+        c = theme.current()
+        parts = []
+        shown = list(self.messages)
+        if self.reply is not None:
+            shown.append({"role": "assistant", "content": self.streaming + " ▍"})
+        if not shown:
+            parts.append(f"<p style='color:{c.muted}'>No messages yet.</p>")
+        for m in shown:
+            mine = m["role"] == "user"
+            bg = c.nav_selected if mine else c.alt
+            who = "You" if mine else "Warden"
+            text = html.escape(m["content"]).replace("\n", "<br>")
+            align = "right" if mine else "left"
+            parts.append(
+                f"<table width='100%' cellspacing='0' cellpadding='0'><tr><td align='{align}'>"
+                f"<table cellpadding='10' style='background:{bg}; border-radius:8px;'><tr><td>"
+                f"<span style='color:{c.muted}; font-size:8pt'>{who}</span><br>"
+                f"<span style='color:{c.text}'>{text}</span></td></tr></table>"
+                f"</td></tr></table><div style='font-size:4pt'>&nbsp;</div>"
+            )
+        self.view.setHtml("".join(parts))
+        bar = self.view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    # -- routing badge --------------------------------------------------------------------
+    def _schedule_preview(self, *_a: object) -> None:
+        self._preview_timer.start()
+
+    def _update_preview(self) -> None:
+        text = self.input.text().strip()
+        if not text:
+            self._show_route(None)
+            return
+        Op(lambda: self.backend.remote_preview(text)).success(self._show_route).failure(
+            lambda _e: self._show_route(None)
+        ).run()
+
+    def _show_route(self, preview: RemotePreview | None) -> None:
+        if preview is None:
+            set_badge(self.route_badge, "On this device", "safe")
+            self.route_text.setText(
+                "The model runs locally; your question never leaves this computer."
+            )
+            self.preview.hide()
+        else:
+            set_badge(self.route_badge, f"Goes to {preview.host}", "caution")
+            self.route_text.setText(
+                "This request is too large for the on-device model and would go to your "
+                "larger host. Addresses, amounts and names are replaced before it leaves."
+            )
+            show_message(self.preview, f"What will be sent:\n{preview.sent_text}")
+
+    # -- asking ---------------------------------------------------------------------------
+    def send(self) -> None:
+        text = self.input.text().strip()
+        if not text or self.reply is not None:
+            return
+        show_message(self.error, "")
+        self.input.clear()
+        self.messages.append({"role": "user", "content": text})
+        self.streaming = ""
+        history = list(self.messages)
+        manager = tasks()
+
+        def on_token(piece: str) -> None:  # on the model's thread
+            manager.on_main(lambda: self._token(piece))
+
+        try:
+            self.reply = self.backend.chat(history, on_token)
+        except WardenError as exc:
+            self._failed(exc)
+            return
+        self.send_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.render_chat()
+        self.reply.future.add_done_callback(
+            lambda fut: manager.on_main(lambda: self._finished(fut))
+        )
+        Op(lambda: self.backend.parse_intent(text), lane="network").success(
+            self._got_action
+        ).failure(lambda _e: None).run()
+
+    def _token(self, piece: str) -> None:
+        self.streaming += piece
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _finished(self, fut: Any) -> None:
+        self.reply = None
+        self.send_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        exc = fut.exception() if not fut.cancelled() else None
+        if fut.cancelled() or (exc is not None and type(exc).__name__ == "Cancelled"):
+            text = self.streaming + " [stopped]"
+        elif exc is not None:
+            self._failed(exc)
+            text = self.streaming
+        else:
+            text = getattr(fut.result(), "text", self.streaming)
+        if text.strip():
+            self.messages.append({"role": "assistant", "content": text.strip()})
+            last_user = next(m for m in reversed(self.messages) if m["role"] == "user")
+            Op(lambda: self.backend.save_chat(last_user["content"], text.strip())).failure(
+                lambda _e: None
+            ).run()
+        self.render_chat()
+
+    def stop(self) -> None:
+        if self.reply is not None:
+            self.reply.cancel()
+
+    def _failed(self, exc: BaseException) -> None:
+        msg = exc.user_message() if isinstance(exc, WardenError) else f"The model failed: {exc}"
+        show_message(self.error, msg)
+        self.send_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+
+    # -- wallet actions -------------------------------------------------------------------
+    def _got_action(self, action: WalletAction | None) -> None:
+        self.action = action
+        if action is None:
+            self.action_card.hide()
+            return
+        self.action_text.setText(action.description)
+        self.action_go.setVisible(action.kind == "send")
+        self.action_card.show()
+
+    def _dismiss_action(self) -> None:
+        self.action = None
+        self.action_card.hide()
+
+    def _do_action(self) -> None:
+        action = self.action
+        if action is not None and action.kind == "send":
+            self.ctx.navigate("send", **action.fields)
+        self._dismiss_action()

@@ -1,0 +1,311 @@
+"""Send: recipient (address-book completion, look-alike warning), asset, amount (max, dollar
+value), fee; then the review dialog, and only after it the signing step."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.errors import WardenError
+from app.lookalike import lookalike_of
+from ui.backend import AccountRow, BalanceRow, ContactRow, SendDraft, checksum_address
+from ui.ops import Op
+from ui.review_dialog import ReviewDialog
+from ui.screens.base import Screen, ScreenContext
+from ui.table_models import format_amount, format_fiat, short_address
+from ui.widgets import BusyLine, Card, error_label, label, muted, show_message
+
+FEES = (("normal", "Normal (suggested by the node)"), ("fast", "Fast"), ("slow", "Slow"))
+
+
+class SendScreen(Screen):
+    key = "send"
+    title = "Send"
+    subtitle = "Every transaction is reviewed on this computer before it can be signed."
+    sent = Signal(str)  # transaction hash
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.accounts: list[AccountRow] = []
+        self.contacts: list[ContactRow] = []
+        self.assets: list[BalanceRow] = []
+        self.prices: dict[str, Decimal] = {}
+        self.dialog: ReviewDialog | None = None
+        card = Card()
+        card.setMaximumWidth(720)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setVerticalSpacing(10)
+        self.account_box = QComboBox()
+        self.account_box.currentIndexChanged.connect(self._account_changed)
+        form.addRow("From", self.account_box)
+        self.recipient = QLineEdit()
+        self.recipient.setPlaceholderText("0x… address or a name from your address book")
+        self.recipient.textChanged.connect(self._check_recipient)
+        self.completer = QCompleter([], self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.recipient.setCompleter(self.completer)
+        form.addRow("To", self.recipient)
+        self.recipient_note = muted("")
+        self.lookalike = label("", name="Error", wrap=True)
+        self.lookalike.hide()
+        form.addRow("", self.recipient_note)
+        form.addRow("", self.lookalike)
+        self.asset_box = QComboBox()
+        self.asset_box.currentIndexChanged.connect(self._update_fiat)
+        form.addRow("Asset", self.asset_box)
+        amount_row = QHBoxLayout()
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("0.0")
+        self.amount.textChanged.connect(self._update_fiat)
+        amount_row.addWidget(self.amount, 1)
+        self.max_button = QPushButton("Max")
+        self.max_button.clicked.connect(self._max)
+        amount_row.addWidget(self.max_button)
+        form.addRow("Amount", amount_row)
+        self.fiat = muted("")
+        form.addRow("", self.fiat)
+        self.fee_box = QComboBox()
+        for key, text in FEES:
+            self.fee_box.addItem(text, key)
+        form.addRow("Fee", self.fee_box)
+        card.body.addLayout(form)
+        self.error = error_label()
+        card.body.addWidget(self.error)
+        self.busy = BusyLine()
+        card.body.addWidget(self.busy)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.review_button = QPushButton("Review…")
+        self.review_button.setObjectName("Primary")
+        self.review_button.clicked.connect(self.review)
+        row.addWidget(self.review_button)
+        card.body.addLayout(row)
+        self.outer.addWidget(card)
+        self.outer.addStretch(1)
+        for a, b in (
+            (self.account_box, self.recipient),
+            (self.recipient, self.asset_box),
+            (self.asset_box, self.amount),
+            (self.amount, self.max_button),
+            (self.max_button, self.fee_box),
+            (self.fee_box, self.review_button),
+        ):
+            QWidget.setTabOrder(a, b)
+
+    def show_state(self, **state: Any) -> None:
+        """Prefill from the assistant's confirmed action (recipient, amount, asset)."""
+        if state.get("recipient"):
+            self.recipient.setText(str(state["recipient"]))
+        if state.get("amount"):
+            self.amount.setText(str(state["amount"]))
+        if state.get("asset"):
+            self._wanted_asset = str(state["asset"]).upper()
+            self._select_wanted_asset()
+
+    def _select_wanted_asset(self) -> None:
+        wanted = getattr(self, "_wanted_asset", "")
+        for i in range(self.asset_box.count()):
+            if self.asset_box.itemData(i) == wanted:
+                self.asset_box.setCurrentIndex(i)
+
+    # -- loading --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        Op(self._load).success(self._loaded).failure(self._failed).run()
+
+    def _load(self) -> tuple[list[AccountRow], list[ContactRow], dict[str, Decimal], list[str]]:
+        b = self.backend
+        known = [r.counterparty for r in b.history() if not r.hidden and r.counterparty]
+        return b.accounts(), b.contacts(), b.prices(), known
+
+    def _loaded(self, data: tuple[Any, ...]) -> None:
+        accounts, self.contacts, self.prices, self.known_history = data
+        self.accounts = [a for a in accounts if a.kind != "watch"]
+        self.account_box.blockSignals(True)
+        self.account_box.clear()
+        for a in self.accounts:
+            self.account_box.addItem(f"{a.name}  ({short_address(a.address)})", a.address)
+        self.account_box.blockSignals(False)
+        self.completer.model().setStringList(  # type: ignore[attr-defined]
+            [f"{c.name} <{c.address}>" for c in self.contacts]
+        )
+        self._account_changed()
+
+    def _account_changed(self, *_a: object) -> None:
+        address = self.account_box.currentData()
+        if not address:
+            show_message(self.error, "No account can send: add or import one first.")
+            return
+        Op(lambda: self.backend.balances(address), lane="network").success(
+            self._got_assets
+        ).failure(self._failed).run()
+
+    def _got_assets(self, rows: list[BalanceRow]) -> None:
+        self.assets = rows
+        current = self.asset_box.currentText()
+        self.asset_box.clear()
+        for r in rows:
+            self.asset_box.addItem(f"{r.symbol}  ({format_amount(r.amount)} available)", r.symbol)
+        idx = self.asset_box.findText(current)
+        if idx >= 0:
+            self.asset_box.setCurrentIndex(idx)
+        self._select_wanted_asset()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy.stop()
+        self.review_button.setEnabled(True)
+        msg = exc.user_message() if isinstance(exc, WardenError) else f"Something failed: {exc}"
+        show_message(self.error, msg)
+
+    # -- recipient and amount -------------------------------------------------------------
+    def resolved_recipient(self) -> str:
+        text = self.recipient.text().strip()
+        if "<" in text and text.endswith(">"):
+            text = text[text.rindex("<") + 1 : -1]
+        for c in self.contacts:
+            if text.lower() == c.name.lower():
+                return c.address
+        return text
+
+    def _check_recipient(self, *_a: object) -> None:
+        text = self.resolved_recipient()
+        self.lookalike.hide()
+        self.recipient_note.setText("")
+        if not text:
+            return
+        try:
+            address = checksum_address(text)
+        except WardenError as exc:
+            if len(text) >= 42:
+                self.recipient_note.setText(str(exc))
+            return
+        contact = next((c for c in self.contacts if c.address.lower() == address.lower()), None)
+        own = next((a for a in self.accounts if a.address.lower() == address.lower()), None)
+        if contact is not None:
+            self.recipient_note.setText(f"✓ {contact.name} from your address book")
+            return
+        if own is not None:
+            self.recipient_note.setText(f"✓ your own account {own.name}")
+            return
+        known = [c.address for c in self.contacts] + [a.address for a in self.accounts]
+        known += self.known_history if hasattr(self, "known_history") else []
+        imitated = lookalike_of(address, known)
+        if imitated is not None:
+            name = next((c.name for c in self.contacts if c.address == imitated), "")
+            who = f"{name} ({imitated})" if name else imitated
+            show_message(
+                self.lookalike,
+                f"⚠ This address only looks like {who}. The middle is different. This is how "
+                "address-poisoning scams work: check the whole address, or pick the contact "
+                "from your address book.",
+            )
+        else:
+            self.recipient_note.setText("A new address: not in your address book.")
+
+    def current_asset(self) -> BalanceRow | None:
+        i = self.asset_box.currentIndex()
+        return self.assets[i] if 0 <= i < len(self.assets) else None
+
+    def _amount(self) -> Decimal | None:
+        try:
+            value = Decimal(self.amount.text().strip().replace(",", ""))
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
+
+    def _update_fiat(self, *_a: object) -> None:
+        asset = self.current_asset()
+        amount = self._amount()
+        if asset is None or amount is None:
+            self.fiat.setText("")
+            return
+        price = self.prices.get(asset.symbol)
+        self.fiat.setText(f"≈ {format_fiat(amount * price)}" if price is not None else "")
+
+    def _max(self) -> None:
+        asset = self.current_asset()
+        address = self.account_box.currentData()
+        if asset is None or not address:
+            return
+
+        def fallback(_exc: BaseException) -> None:
+            # Without the wallet's fee-aware maximum, tokens can use the whole balance.
+            if asset.token is not None:
+                self.amount.setText(format_amount(asset.amount, 18).replace(",", ""))
+
+        Op(lambda: self.backend.max_amount(address, asset.symbol), lane="network").success(
+            lambda v: self.amount.setText(format_amount(v, 18).replace(",", ""))
+        ).failure(fallback).run()
+
+    # -- review and send ------------------------------------------------------------------
+    def draft(self) -> SendDraft:
+        address = self.account_box.currentData()
+        if not address:
+            raise WardenError("Choose the account to send from.")
+        asset = self.current_asset()
+        if asset is None:
+            raise WardenError("Choose what to send.", hint="Balances may still be loading.")
+        amount = self._amount()
+        if amount is None or amount <= 0:
+            raise WardenError(
+                f"{self.amount.text()!r} is not an amount.", hint="Type a number above zero."
+            )
+        recipient = checksum_address(self.resolved_recipient())
+        return SendDraft(address, recipient, asset.symbol, amount, self.fee_box.currentData())
+
+    def review(self) -> None:
+        try:
+            draft = self.draft()
+        except WardenError as exc:
+            show_message(self.error, exc.user_message())
+            return
+        show_message(self.error, "")
+        self.review_button.setEnabled(False)
+        self.busy.start("Building and reviewing the transaction…")
+        Op(lambda: self.backend.prepare_send(draft), lane="network").success(
+            lambda prepared: self._show_review(draft, prepared)
+        ).failure(self._failed).run()
+
+    def _show_review(self, draft: SendDraft, prepared: Any) -> None:
+        self.busy.stop()
+        self.review_button.setEnabled(True)
+        action = (
+            f"Send {format_amount(draft.amount)} {draft.asset} to {draft.recipient}"
+            f"{self._fee_text(prepared)}"
+        )
+        self.dialog = ReviewDialog(prepared.review, action=action, parent=self)
+        self.dialog.accepted.connect(lambda: self._sign(prepared))
+        self.dialog.open()
+
+    @staticmethod
+    def _fee_text(prepared: Any) -> str:
+        fee = getattr(prepared, "fee_text", "")
+        return f"\nMaximum network fee: {fee}" if fee else ""
+
+    def _sign(self, prepared: Any) -> None:
+        assert self.dialog is not None
+        confirmation = self.dialog.confirmation()
+        self.busy.start("Signing and sending…")
+        self.review_button.setEnabled(False)
+        Op(lambda: self.backend.sign_and_send(prepared, confirmation), lane="network").success(
+            self._sent
+        ).failure(self._failed).run()
+
+    def _sent(self, tx_hash: str) -> None:
+        self.busy.stop()
+        self.review_button.setEnabled(True)
+        self.amount.clear()
+        self.ctx.status(f"Sent: {tx_hash}")
+        self.sent.emit(tx_hash)

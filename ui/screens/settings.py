@@ -1,0 +1,257 @@
+"""Settings: networks and RPC URLs, notifications, start at login, keep in tray, idle lock,
+backups with progress, change password."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from app.errors import InvalidInput, WardenError
+from ui import autostart
+from ui.backend import NetworkRow
+from ui.ops import Op
+from ui.screens.base import Screen, ScreenContext
+from ui.widgets import BusyLine, Card, error_label, muted, show_message
+
+
+def _password() -> QLineEdit:
+    e = QLineEdit()
+    e.setEchoMode(QLineEdit.EchoMode.Password)
+    return e
+
+
+class SettingsScreen(Screen):
+    key = "settings"
+    title = "Settings"
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.networks: list[NetworkRow] = []
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        # Networks
+        nets = Card("Networks")
+        self.net_table = QTableWidget(0, 3)
+        self.net_table.setHorizontalHeaderLabels(["Network", "Chain id", "RPC URL"])
+        self.net_table.verticalHeader().hide()
+        self.net_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.net_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.net_table.setAlternatingRowColors(True)
+        self.net_table.setShowGrid(False)
+        nets.body.addWidget(self.net_table)
+        self.net_error = error_label()
+        nets.body.addWidget(self.net_error)
+        save_nets = QPushButton("Save RPC URLs")
+        save_nets.clicked.connect(self._save_networks)
+        nets.body.addWidget(save_nets, 0, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(nets, 0, 0, 1, 2)
+        # Behaviour
+        beh = Card("Behaviour")
+        form = QFormLayout()
+        self.notify = QCheckBox("Show notifications when a delegate finds something")
+        self.autostart = QCheckBox("Start Warden when I log in")
+        self.keep_tray = QCheckBox("Keep running in the tray when the window is closed")
+        self.idle = QSpinBox()
+        self.idle.setRange(0, 240)
+        self.idle.setSuffix(" min")
+        self.idle.setSpecialValueText("never")
+        form.addRow(self.notify)
+        form.addRow(self.autostart)
+        form.addRow(self.keep_tray)
+        form.addRow("Lock after idle", self.idle)
+        beh.body.addLayout(form)
+        beh.body.addWidget(
+            muted("Starting at login and keeping delegates running in the tray are separate.")
+        )
+        apply = QPushButton("Apply")
+        apply.clicked.connect(self._save_behaviour)
+        beh.body.addWidget(apply, 0, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(beh, 1, 0)
+        # Security: password and backups
+        sec = Card("Password and backups")
+        pform = QFormLayout()
+        self.old_pw = _password()
+        self.new_pw = _password()
+        self.new_pw2 = _password()
+        pform.addRow("Current password", self.old_pw)
+        pform.addRow("New password", self.new_pw)
+        pform.addRow("Repeat new", self.new_pw2)
+        sec.body.addLayout(pform)
+        self.pw_error = error_label()
+        sec.body.addWidget(self.pw_error)
+        change = QPushButton("Change password")
+        change.clicked.connect(self._change_password)
+        sec.body.addWidget(change, 0, Qt.AlignmentFlag.AlignRight)
+        brow = QHBoxLayout()
+        self.backup_button = QPushButton("Export backup…")
+        self.backup_button.clicked.connect(self._pick_backup)
+        self.restore_button = QPushButton("Restore from backup…")
+        self.restore_button.clicked.connect(self._pick_restore)
+        brow.addWidget(self.backup_button)
+        brow.addWidget(self.restore_button)
+        brow.addStretch(1)
+        sec.body.addLayout(brow)
+        self.backup_busy = BusyLine()
+        sec.body.addWidget(self.backup_busy)
+        sec.body.addWidget(
+            muted("A backup is one encrypted file, protected by the password you choose for it.")
+        )
+        grid.addWidget(sec, 1, 1)
+        self.outer.addLayout(grid, 1)
+        self.error = error_label()
+        self.outer.addWidget(self.error)
+
+    def refresh(self) -> None:
+        b = self.backend
+
+        def load() -> tuple[list[NetworkRow], bool, float, bool]:
+            return (
+                b.networks(),
+                bool(b.pref("notifications", True)),
+                float(b.pref("idle_lock_minutes", 10) or 0),
+                autostart.is_enabled(),
+            )
+
+        Op(load).success(self._loaded).failure(self._failed).run()
+
+    def _loaded(self, data: tuple[list[NetworkRow], bool, float, bool]) -> None:
+        self.networks, notify, idle, auto = data
+        self.net_table.setRowCount(len(self.networks))
+        for i, n in enumerate(self.networks):
+            for j, text in enumerate((n.name, str(n.chain_id), n.rpc_url)):
+                item = QTableWidgetItem(text)
+                if j < 2:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.net_table.setItem(i, j, item)
+        self.notify.setChecked(notify)
+        self.idle.setValue(int(idle))
+        self.autostart.setChecked(auto)
+        window = self.ctx.window
+        settings = getattr(window, "settings", None)
+        if settings is not None:
+            self.keep_tray.setChecked(bool(settings.value("keep_in_tray", False, type=bool)))
+
+    def _failed(self, exc: BaseException, target: object = None) -> None:
+        lab = target if target is not None else self.error
+        msg = exc.user_message() if isinstance(exc, WardenError) else f"Something failed: {exc}"
+        show_message(lab, msg)  # type: ignore[arg-type]
+        self.backup_busy.stop()
+        self.backup_button.setEnabled(True)
+        self.restore_button.setEnabled(True)
+
+    def _save_networks(self) -> None:
+        changes = []
+        for i, n in enumerate(self.networks):
+            item = self.net_table.item(i, 2)
+            url = item.text().strip() if item else n.rpc_url
+            if url != n.rpc_url:
+                changes.append((n.name, url))
+
+        def work() -> None:
+            for name, url in changes:
+                self.backend.set_rpc_url(name, url)
+
+        def done(_r: object) -> None:
+            show_message(self.net_error, "")
+            self.refresh()
+
+        Op(work).success(done).failure(lambda e: self._failed(e, self.net_error)).run()
+
+    def _save_behaviour(self) -> None:
+        notify, idle = self.notify.isChecked(), self.idle.value()
+        auto, keep = self.autostart.isChecked(), self.keep_tray.isChecked()
+        settings = getattr(self.ctx.window, "settings", None)
+        if settings is not None:
+            settings.setValue("keep_in_tray", keep)
+
+        def work() -> None:
+            self.backend.set_pref("notifications", notify)
+            self.backend.set_pref("idle_lock_minutes", idle)
+            autostart.set_enabled(auto)
+
+        Op(work).success(lambda _r: self._applied(idle)).failure(self._failed).run()
+
+    def _applied(self, idle: int) -> None:
+        self.ctx.status("Settings applied")
+        app = self.ctx.window
+        controller = getattr(app, "controller", None)
+        if controller is not None:
+            controller.idle.set_minutes(idle)
+            controller.notifier.enabled = self.notify.isChecked()
+
+    def _change_password(self) -> None:
+        old, new, again = self.old_pw.text(), self.new_pw.text(), self.new_pw2.text()
+        if new != again:
+            show_message(self.pw_error, "The two new passwords differ.")
+            return
+
+        def done(_r: object) -> None:
+            for e in (self.old_pw, self.new_pw, self.new_pw2):
+                e.clear()
+            show_message(self.pw_error, "")
+            self.ctx.status("Password changed")
+
+        Op(lambda: self.backend.change_password(old, new)).success(done).failure(
+            lambda e: self._failed(e, self.pw_error)
+        ).run()
+
+    def _ask_backup_password(self, title: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        pw, ok = QInputDialog.getText(self, title, "Backup password:", QLineEdit.EchoMode.Password)
+        return pw if ok and pw else None
+
+    def _pick_backup(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export backup", "warden-backup.wbk")
+        pw = self._ask_backup_password("Export backup") if path else None
+        if path and pw:
+            self.export_backup(Path(path), pw)
+
+    def export_backup(self, path: Path, password: str) -> None:
+        self.backup_busy.start("Writing the encrypted backup…")
+        self.backup_button.setEnabled(False)
+
+        def done(_r: object) -> None:
+            self.backup_busy.stop()
+            self.backup_button.setEnabled(True)
+            self.ctx.status(f"Backup written to {path}")
+
+        Op(lambda: self.backend.backup(path, password)).success(done).failure(self._failed).run()
+
+    def _pick_restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Restore from backup")
+        pw = self._ask_backup_password("Restore backup") if path else None
+        if path and pw:
+            self.backup_busy.start("Checking and restoring the backup…")
+            self.restore_button.setEnabled(False)
+
+            def done(_r: object) -> None:
+                self.backup_busy.stop()
+                self.restore_button.setEnabled(True)
+                self.ctx.status("Backup restored; Warden locks now. Unlock with its password.")
+                controller = getattr(self.ctx.window, "controller", None)
+                if controller is not None:
+                    controller.lock()
+
+            Op(lambda: self.backend.restore(Path(path), pw)).success(done).failure(
+                self._failed
+            ).run()
+
+
+__all__ = ["SettingsScreen", "InvalidInput"]
