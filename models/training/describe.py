@@ -90,9 +90,8 @@ class Describer:
             return "unlimited (max uint256)"
         if units == 2**160 - 1:
             return "unlimited (max uint160)"
-        info = (
-            self.tokens.get(token.lower()) if token else {"symbol": self.native(), "decimals": 18}
-        )
+        native: dict[str, Any] = {"symbol": self.native(), "decimals": 18}
+        info = self.tokens.get(token.lower()) if token else native
         sym = str((info or {}).get("symbol", "units of unknown token"))
         dec = int((info or {}).get("decimals", 0) or 0)
         text = f"{_fmt(units / 10**dec)} {sym}"

@@ -107,7 +107,11 @@ class World:
         a = self.addr()
         r = self.rng
         if kind == "old":
-            info = {"is_contract": True, "age_days": r.randint(60, 2000), "verified_source": True}
+            info: dict[str, Any] = {
+                "is_contract": True,
+                "age_days": r.randint(60, 2000),
+                "verified_source": True,
+            }
             info["label"] = r.choice(LABELS)
         elif kind == "new":
             young = r.random() < 0.7  # young (maybe verified), or old but unverified
@@ -375,6 +379,8 @@ def permits(w: World) -> list[str]:
     deadline = 1748736000 + (r.choice([600, 3600]) if r.random() < 0.6 else 86400 * 365)
     dom_chain = w.chain if r.random() < 0.8 else r.choice([c for c in CHAINS if c != w.chain])
     codes: list[str] = []
+    domain: dict[str, Any]
+    msg: dict[str, Any]
     if r.random() < 0.5:
         domain = {"name": sym, "version": "1", "chainId": dom_chain, "verifyingContract": tok}
         msg = {"owner": w.me, "spender": spender, "value": str(amount), "nonce": "0"}
