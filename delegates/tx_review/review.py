@@ -49,6 +49,10 @@ def review_request(
             findings.extend(simulation_findings(simulation, request, f, dec))
         verdict = verdict_of(findings)
         summary = summarize(verdict, findings, dec, request, f)
+        if simulation:
+            from delegates.tx_review.simulate import describe_changes
+
+            summary = f"{summary} {describe_changes(simulation, f)}"
         outcome = ReviewOutcome(
             verdict=verdict,
             findings=tuple(findings),

@@ -1,0 +1,168 @@
+"""Simulation: the balance changes the user would see, from the node when it can tell.
+
+``eth_simulateV1`` (with ``traceTransfers``, so native transfers show up as logs) is tried
+first, then ``debug_traceCall`` with the call tracer, else there is no simulation. The parse
+functions are pure; the node is reached through a small ``rpc(method, params)`` callable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from app.review_types import Finding
+from delegates.tx_review.decode.model import Decoded
+from delegates.tx_review.facts import NATIVE, Facts, norm, to_int
+from delegates.tx_review.fmt import addr, amount
+
+log = logging.getLogger(__name__)
+Rpc = Callable[[str, list[Any]], Any]
+
+TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
+TRANSFER_SINGLE = "0xc3d58168c5ae7397731d063d5bbf3d657854427343f4c083240f7aacaa2d0f62"
+NATIVE_PSEUDO = "0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+
+
+def _topic_addr(topic: str) -> str:
+    return "0x" + topic[-40:].lower()
+
+
+def changes_from_logs(logs: list[dict[str, Any]], user: str) -> tuple[list[dict], list[dict]]:
+    """(assets out, assets in) for ``user`` from Transfer / TransferSingle logs."""
+    out: list[dict[str, Any]] = []
+    inc: list[dict[str, Any]] = []
+    for log in logs:
+        topics = [str(t).lower() for t in log.get("topics") or []]
+        if not topics:
+            continue
+        asset = norm(log.get("address"))
+        data = str(log.get("data") or "0x")
+        if topics[0] == TRANSFER and len(topics) in (3, 4):
+            src, dst = _topic_addr(topics[1]), _topic_addr(topics[2])
+            if len(topics) == 4:  # ERC-721: the id is indexed
+                entry = {"asset": asset, "amount": 1, "token_id": to_int(topics[3])}
+            else:
+                entry = {"asset": NATIVE if asset == NATIVE_PSEUDO else asset,
+                         "amount": to_int(data[:66]) or 0}  # fmt: skip
+        elif topics[0] == TRANSFER_SINGLE and len(topics) == 4:
+            src, dst = _topic_addr(topics[2]), _topic_addr(topics[3])
+            body = data[2:]
+            entry = {"asset": asset, "token_id": to_int("0x" + body[:64]),
+                     "amount": to_int("0x" + body[64:128]) or 0}  # fmt: skip
+        else:
+            continue
+        if src == user and dst != user:
+            out.append(dict(entry, counterparty=dst))
+        elif dst == user and src != user:
+            inc.append(dict(entry, counterparty=src))
+    return out, inc
+
+
+def _simulate_v1(rpc: Rpc, tx: dict[str, Any], user: str) -> dict[str, Any]:
+    result = rpc(
+        "eth_simulateV1",
+        [{"blockStateCalls": [{"calls": [tx]}], "traceTransfers": True, "validation": False},
+         "latest"],
+    )  # fmt: skip
+    call = result[0]["calls"][0]
+    ok = to_int(call.get("status")) == 1
+    out, inc = changes_from_logs(call.get("logs") or [], user) if ok else ([], [])
+    return {"method": "eth_simulateV1", "ok": ok, "assets_out": out, "assets_in": inc}
+
+
+def _trace_call(rpc: Rpc, tx: dict[str, Any], user: str) -> dict[str, Any]:
+    trace = rpc(
+        "debug_traceCall",
+        [tx, "latest", {"tracer": "callTracer", "tracerConfig": {"withLog": True}}],
+    )
+    logs: list[dict[str, Any]] = []
+    native: list[dict[str, Any]] = []
+    stack = [trace]
+    while stack:
+        frame = stack.pop()
+        if not isinstance(frame, dict):
+            continue
+        value = to_int(frame.get("value")) or 0
+        if value and frame.get("type") in ("CALL", "CREATE", "CREATE2", None):
+            src = "0x" + norm(frame.get("from"))[2:].rjust(64, "0")
+            dst = "0x" + norm(frame.get("to"))[2:].rjust(64, "0")
+            native.append(
+                {"address": NATIVE_PSEUDO, "data": hex(value), "topics": [TRANSFER, src, dst]}
+            )
+        logs.extend(frame.get("logs") or [])
+        stack.extend(frame.get("calls") or [])
+    ok = not trace.get("error")
+    out, inc = changes_from_logs(native + logs, user) if ok else ([], [])
+    return {"method": "debug_traceCall", "ok": ok, "assets_out": out, "assets_in": inc,
+            "error": str(trace.get("error") or "")[:200]}  # fmt: skip
+
+
+def simulate(rpc: Rpc, request: dict[str, Any]) -> dict[str, Any] | None:
+    """Simulate an ``eth_sendTransaction`` request; None when the node cannot."""
+    if request.get("method") != "eth_sendTransaction" or not isinstance(
+        request.get("params"), dict
+    ):
+        return None
+    p = request["params"]
+    tx = {k: p[k] for k in ("to", "value", "data", "gas") if p.get(k) is not None}
+    tx["from"] = request.get("from")
+    user = norm(request.get("from"))
+    for attempt in (_simulate_v1, _trace_call):
+        try:
+            return attempt(rpc, tx, user)
+        except Exception as exc:  # method missing or unsupported here: try the next, else none
+            log.debug("%s unavailable: %s", attempt.__name__, type(exc).__name__)
+    return None
+
+
+def simulation_findings(
+    sim: dict[str, Any], request: dict[str, Any], facts: Facts, dec: Decoded
+) -> list[Finding]:
+    """Rules that need the simulated balance changes."""
+    found: list[Finding] = []
+    if not sim.get("ok", True):
+        found.append(Finding("simulation_reverted", "caution",
+                             "The simulation says this transaction would fail (revert); it would "
+                             "still cost a fee."))  # fmt: skip
+        return found
+    out, inc = sim.get("assets_out") or [], sim.get("assets_in") or []
+    contract_call = any(c.selector for c in dec.calls)
+    swap_like = any(t.role == "swap" for t in dec.transfers) or any(
+        "swap" in (c.name or "").lower() or (c.name or "").startswith("execute") for c in dec.calls
+    )
+    if out and not inc and contract_call and (swap_like or not _plain_transfer(dec)):
+        sent = ", ".join(_entry_text(e, facts) for e in out[:3])
+        found.append(Finding(
+            "no_assets_returned",
+            "danger" if swap_like else "caution",
+            f"In simulation you send {sent} and receive nothing back"
+            + (": a swap that returns nothing takes your assets." if swap_like else "."),
+        ))  # fmt: skip
+    return found
+
+
+def _plain_transfer(dec: Decoded) -> bool:
+    return (
+        bool(dec.transfers)
+        and all(t.role == "transfer" for t in dec.transfers)
+        and all(c.decoded for c in dec.calls)
+    )
+
+
+def _entry_text(e: dict[str, Any], facts: Facts) -> str:
+    asset = e.get("asset") or NATIVE
+    text = amount(asset, e.get("amount"), facts, token_id=e.get("token_id"))
+    cp = e.get("counterparty")
+    return f"{text} to {addr(cp, facts)}" if cp else text
+
+
+def describe_changes(sim: dict[str, Any], facts: Facts) -> str:
+    """'Simulated: you send …; you receive …' for the summary."""
+    out = [_entry_text(dict(e, counterparty=None), facts) for e in sim.get("assets_out") or []]
+    inc = [_entry_text(dict(e, counterparty=None), facts) for e in sim.get("assets_in") or []]
+    if not sim.get("ok", True):
+        return "Simulated: the transaction would fail."
+    send = ", ".join(out[:4]) or "nothing"
+    get = ", ".join(inc[:4]) or "nothing"
+    return f"Simulated: you send {send}; you receive {get}."
