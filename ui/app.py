@@ -229,3 +229,73 @@ def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str
         qapp.exec()
         return result[0] if result else 1
     return exec_app(controller)
+
+
+def user_backend(store: Any, paths: Any, bus: Any = None) -> Backend:
+    """The backend over the user's own store: the chosen network (connected on first use),
+    the node-backed review where it starts, models and delegates where they start."""
+    from app.events import EventBus
+    from app.wallet import networks
+    from ui.demo import optional_services
+    from ui.services import wallet_backend
+
+    bus = bus or EventBus()
+    with store.session() as s:
+        networks.ensure_presets(s)
+        current = backend_pref(s, "network.current", "Ethereum")
+        try:
+            network = networks.get_network(s, current)
+        except WardenError:
+            network = networks.get_network(s, "Ethereum")
+
+    def connect() -> Any:
+        return networks.connect(network)
+
+    reviewer = None
+    try:
+        from delegates.tx_review import make_reviewer
+        from ui.services import LazyReviewer
+
+        reviewer = LazyReviewer(lambda: make_reviewer(connect().w3, store))
+    except Exception as exc:  # the store-facts reviewer still reviews every request
+        log.info("node-backed reviewer unavailable: %s", exc)
+    extra = optional_services(store, bus, paths.models_dir, None)
+    extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
+    return wallet_backend(
+        store, connect, network, reviewer=reviewer, bus=bus, extra=extra, on_close=store.close
+    )
+
+
+def backend_pref(session: Any, key: str, default: Any) -> Any:
+    from app.store.schema import Preference
+
+    row = session.get(Preference, key)
+    return default if row is None else row.value
+
+
+def run_gui(*, minimized: bool = False) -> int:
+    """Open the window on the user's store: the first-run flow if there is none, else the
+    unlock screen."""
+    from app.config import default_paths
+    from app.store import Store
+
+    paths = default_paths().ensure()
+    qapp = ensure_qapp()
+    theme.apply(qapp)
+    if not Store.exists(paths):
+        from ui.first_run import FirstRunDialog, create_store
+
+        dialog = FirstRunDialog()
+        if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+            return 0
+        plan = dialog.plan
+        store: Any = create_store(paths, plan)
+        backend: Backend | None = user_backend(store, paths)
+    else:
+        backend = None
+
+    def unlock(password: str) -> Backend:
+        return user_backend(Store.open(paths, password), paths)
+
+    controller = WardenApp(qapp, config_dir=paths.config_dir, unlock=unlock, backend=backend)
+    return exec_app(controller, minimized=minimized)

@@ -71,18 +71,25 @@ class WalletServices:
     def __init__(
         self,
         store: SessionSource,
-        client: ChainClient,
+        client: ChainClient | Callable[[], ChainClient],
         network: NetworkInfo,
         reviewer: Any,
         bus: EventBus | None = None,
         wait_s: float = 30.0,
     ) -> None:
         self.store = store
-        self.client = client
+        self._client = client
         self.network = network
         self.reviewer = reviewer
         self.bus = bus
         self.wait_s = wait_s
+
+    @property
+    def client(self) -> ChainClient:
+        """Connected on first use, so unlocking never waits on the node."""
+        if not isinstance(self._client, ChainClient):
+            self._client = self._client()
+        return self._client
 
     def _tokens(self) -> list[TokenInfo]:
         with self.store.session() as s:
@@ -178,7 +185,7 @@ def _with_fee_speed(built: BuiltTransaction, speed: str) -> BuiltTransaction:
 
 def wallet_backend(
     store: Any,
-    client: ChainClient,
+    client: ChainClient | Callable[[], ChainClient],
     network: NetworkInfo,
     *,
     reviewer: Any = None,
@@ -204,3 +211,19 @@ def wallet_backend(
 
 
 __all__ = ["PreparedSend", "StoreReviewer", "WalletServices", "WardenError", "wallet_backend"]
+
+
+class LazyReviewer:
+    """The node-backed reviewer, built on first review (it needs the node); until it can be
+    built, reviews fall back to the store's facts rather than failing."""
+
+    def __init__(self, factory: Callable[[], Any], fallback: Any = None) -> None:
+        self._factory = factory
+        self._fallback = fallback
+        self._reviewer: Any = None
+
+    def review(self, request: dict[str, Any]) -> ReviewOutcome:
+        if self._reviewer is None:
+            self._reviewer = self._factory()
+        outcome: ReviewOutcome = self._reviewer.review(request)
+        return outcome

@@ -47,17 +47,20 @@ def describe(demo: Demo) -> str:
     return "\n".join(lines)
 
 
-def run_demo(*, gui: bool = False) -> int:
-    """Build the demo, print it, and clean up. ``gui`` is reserved for the desktop app."""
+def run_demo(*, gui: bool = False, screenshots: str | None = None) -> int:
+    """Build the demo and open the window on it (``gui``), or print it; then clean up.
+    ``screenshots``: save each main screen as a PNG in that folder and exit."""
     parent = os.environ.get("WARDEN_HOME")
     if parent:
         Path(parent).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="warden-demo-", dir=parent) as tmp:
         demo = build_demo(Path(tmp) / "demo")
         try:
+            if gui or screenshots:
+                from ui.app import run_demo as open_window
+
+                return open_window(demo, screenshots, password=demo.password)
             print(describe(demo))
-            if gui:
-                print("\n(The desktop app is not built yet; the demo printed its state instead.)")
         finally:
             demo.close()
     return 0

@@ -109,7 +109,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--no-gui",
         action="store_true",
-        help="print what the demo set up and exit (the default for now)",
+        help="print what the demo set up and exit instead of opening the window",
+    )
+    p.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        help="save a PNG of each main screen into DIR and exit",
     )
     p.set_defaults(func=cmd_demo)
 
@@ -512,4 +517,4 @@ def cmd_tokens_add(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from warden.demo import run_demo
 
-    return run_demo(gui=not args.no_gui)
+    return run_demo(gui=not args.no_gui, screenshots=args.screenshots)

@@ -1,0 +1,23 @@
+"""``warden gui``: the desktop app on the user's own store (PySide6 is imported only when the
+command runs)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("gui", help="open the desktop app on your wallet")
+    p.add_argument(
+        "--minimized",
+        action="store_true",
+        help="start in the tray (used by 'start at login'); the window opens from the tray",
+    )
+    p.set_defaults(func=cmd_gui)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.app import run_gui
+
+    return run_gui(minimized=args.minimized)
