@@ -1,9 +1,8 @@
-"""Amounts: text a person typed <-> integer base units, exactly (Decimal, never float)."""
+"""Amounts: text a person typed <-> integer base units, exactly (digits, never float)."""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from app.errors import InvalidInput
 
@@ -33,17 +32,15 @@ def parse_amount(text: str, decimals: int, *, symbol: str = "") -> int:
         raise InvalidInput(
             f"The amount {raw!r} is not a number.", hint="Type digits with at most one dot: 0.5."
         )
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:  # pragma: no cover - the regex already rules this out
-        raise InvalidInput(f"The amount {raw!r} is not a number.") from None
-    frac = raw.split(".", 1)[1].rstrip("0") if "." in raw else ""
+    whole, _, frac = raw.partition(".")
+    frac = frac.rstrip("0")
     if len(frac) > decimals:
         raise InvalidInput(
             f"The amount {raw}{unit} has {len(frac)} decimals; this asset has only {decimals}.",
             hint=f"Round it to at most {decimals} decimal places.",
         )
-    units = int(value.scaleb(decimals))
+    # Integer arithmetic on the digits: exact at any size (Decimal rounds past 28 digits).
+    units = int(whole or "0") * 10**decimals + int(frac.ljust(decimals, "0") or "0")
     if units > UINT256_MAX:
         raise InvalidInput(f"The amount {raw}{unit} is too large.")
     return units

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
+from eth_utils import ValidationError as EvmValidationError
 from web3 import HTTPProvider, Web3
 from web3.exceptions import TransactionNotFound, Web3Exception
 
@@ -103,8 +104,9 @@ class ChainClient:
             raise NetworkError(f"The node at {where} failed while {what}: {exc}") from None
         except TransactionNotFound:
             raise
-        except (Web3Exception, ValueError) as exc:
-            # web3 raises ValueError for JSON-RPC error objects from the node.
+        except (Web3Exception, ValueError, EvmValidationError) as exc:
+            # web3 raises ValueError for JSON-RPC error objects; the in-process EVM raises
+            # eth_utils' ValidationError for a transaction it refuses.
             raise NetworkError(f"The node at {where} refused {what}: {_rpc_message(exc)}") from None
 
     def run(self, what: str, fn: Callable[[], T]) -> T:
@@ -159,7 +161,7 @@ class ChainClient:
         with self.guard("broadcasting the transaction"):
             try:
                 return "0x" + bytes(self.w3.eth.send_raw_transaction(raw)).hex()
-            except (Web3Exception, ValueError) as exc:
+            except (Web3Exception, ValueError, EvmValidationError) as exc:
                 raise TransactionFailed(
                     f"The node refused the transaction: {_rpc_message(exc)}",
                     hint="Nothing was sent. Check the amount and the fee, then try again.",

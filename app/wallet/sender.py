@@ -81,6 +81,17 @@ def send(
 def _record(store: SessionSource, signed: signing.SignedTransaction) -> None:
     b = signed.built
     with store.session() as s:
+        again = s.scalars(
+            select(Transfer).where(
+                Transfer.chain_id == b.chain_id,
+                Transfer.account == b.sender,
+                Transfer.tx_hash == signed.tx_hash,
+                Transfer.log_index == -1,
+            )
+        ).first()
+        if again is not None:  # the very same transaction signed again (after a drop)
+            again.status = PENDING
+            return
         s.add(
             Transfer(
                 chain_id=b.chain_id,
@@ -166,6 +177,11 @@ def track(
             break
         time.sleep(poll_s)
     _set_status(store, client.chain_id, tx_hash, status, block=block)
+    if status == "dropped":
+        # The node forgot it and the nonce is still unused on chain: give the nonce back (if
+        # nothing was reserved after it) so the account is not stuck behind a gap. Only one
+        # transaction with that nonce can ever be mined.
+        nonces.release(store, client.chain_id, sender, nonce)
     if status != PENDING and bus is not None:
         bus.publish(transaction_did_confirm(client.chain_id, tx_hash, status))
     return status, block

@@ -115,6 +115,11 @@ def build_transfer(
             f"{format_amount(native, 18)} {symbol}."
         )
     fees = client.fees()
+    if value + 21_000 * fees.max_fee_per_gas > native:  # say so before the node refuses to estimate
+        raise InsufficientFunds(
+            f"The amount plus the maximum fee is above the balance of "
+            f"{format_amount(native, 18)} {native_symbol}."
+        )
     estimate = client.estimate_gas({"from": sender, "to": tx_to, "value": value, "data": data})
     gas = estimate if estimate == 21000 and not data else int(estimate * GAS_MARGIN)
     built = BuiltTransaction(
