@@ -33,14 +33,15 @@ HEADLINES = {
 
 
 class Explainer(Protocol):
-    """Port for the model runtime: given the review so far, return its opinion.
+    """Port for the model runtime (``models.explain.ModelExplainer`` fits it).
 
-    The opinion is a dict (or its JSON text) with optional keys ``summary`` (str),
-    ``verdict`` (safe|caution|danger) and ``findings`` ([{code, severity, detail}]); a plain
-    string is taken as the summary.
+    Given the rules' outcome, return an opinion: a dict (or its JSON text) with optional keys
+    ``summary`` (str), ``verdict`` (safe|caution|danger) and ``findings``
+    ([{code, severity, detail}]); a plain string is taken as the summary; None keeps the
+    template. ``explain_context`` is the data a prompt may be built from.
     """
 
-    def explain(self, context: dict[str, Any]) -> Any: ...
+    def explain(self, outcome: ReviewOutcome) -> Any: ...
 
 
 def explain_context(outcome: ReviewOutcome, request: dict[str, Any]) -> dict[str, Any]:
@@ -129,9 +130,8 @@ def _strip_headline(summary: str) -> str:
 def explain_with(explainer: Any, outcome: ReviewOutcome, request: dict[str, Any]) -> ReviewOutcome:
     """Ask the explainer; if it fails in any way, the rules' outcome stands unchanged."""
     try:
-        context = explain_context(outcome, request)
         fn = getattr(explainer, "explain", explainer)
-        output = fn(context)
+        output = fn(outcome)
     except Exception:  # the model is optional: its failure never blocks or weakens a review
         return outcome
     return apply_model_opinion(outcome, output)

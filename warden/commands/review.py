@@ -26,13 +26,27 @@ def register(sub: Any) -> None:
 
 
 def _model_explainer() -> Any:
-    """The model runtime's explainer if it is installed and has a model; None otherwise."""
+    """The model runtime's explainer on the default model; None when it cannot be had."""
     try:
-        from models.review_explainer import make_explainer  # type: ignore[import-not-found]
+        from app.config import default_paths
+        from models.catalog import Catalog
+        from models.explain import ModelExplainer
+        from models.runtime import LocalModel
 
-        return make_explainer()
+        entry = Catalog(default_paths().models_dir).entries()[0]  # the bundled model first
+        return ModelExplainer(LocalModel(entry))
     except Exception:  # optional: without a model the templates write the summary
         return None
+
+
+def _close(explainer: Any) -> None:
+    model = getattr(explainer, "_model", None)
+    close = getattr(model, "close", None)
+    if callable(close):
+        try:
+            close()
+        except Exception:  # closing a model that failed to load must not fail the review
+            return
 
 
 def _load(path: str) -> dict[str, Any]:
@@ -51,9 +65,17 @@ def run(args: argparse.Namespace) -> int:
     from delegates.tx_review.review import review_case
 
     explainer = None if args.no_model else _model_explainer()
+    try:
+        return _review_files(args.files, explainer, review_case)
+    finally:
+        if explainer is not None:
+            _close(explainer)
+
+
+def _review_files(files: list[str], explainer: Any, review_case: Any) -> int:
     failed = False
     out = sys.stdout
-    for path in args.files:
+    for path in files:
         try:
             case = _load(path)
         except (OSError, ValueError, UnicodeDecodeError) as exc:

@@ -64,17 +64,27 @@ def test_explainer_port_is_used_and_its_failure_is_harmless() -> None:
     seen = {}
 
     class Forced:
-        def explain(self, context):
-            seen.update(context)
+        def explain(self, outcome):
+            seen["outcome"] = outcome
             return {"verdict": "safe", "summary": "Totally safe."}
 
     out = review_request(case["request"], case["facts"], explainer=Forced())
     assert out.verdict == "danger" and "approval_to_eoa" in out.codes
-    assert "untrusted data" in seen["instructions"] and seen["verdict"] == "danger"
+    assert seen["outcome"].verdict == "danger"  # the model sees the rules' outcome
+    assert "Totally safe" not in out.summary
 
     class Broken:
-        def explain(self, context):
+        def explain(self, outcome):
             raise RuntimeError("model crashed")
 
     out = review_request(case["request"], case["facts"], explainer=Broken())
     assert out.verdict == "danger" and out.codes == _danger().codes
+
+
+def test_explain_context_carries_request_as_quoted_data() -> None:
+    from delegates.tx_review.explainer import explain_context
+
+    case = CASES["unknown-call-injection-calldata-01"]
+    ctx = explain_context(review_case(case), case["request"])
+    assert "untrusted data" in ctx["instructions"]
+    assert isinstance(ctx["request_data"], str) and ctx["verdict"] == "caution"
