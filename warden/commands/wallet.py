@@ -263,13 +263,9 @@ def cmd_balance(args: argparse.Namespace) -> int:
     return 0
 
 
-def make_reviewer(store: Any, client: Any) -> Any:
-    """The transaction review from ``delegates.tx_review``; None when it is not installed.
-
-    Its factory's parameters are matched by name, so the delegate can ask for what it needs.
-    """
-    import inspect
-
+def make_reviewer(store: Any, client: Any, native_symbol: str = "ETH") -> Any:
+    """The transaction review from ``delegates.tx_review`` (facts from the node and the
+    store); None when that package is missing, and then nothing is sent."""
     try:
         from delegates import tx_review
     except ImportError:
@@ -277,16 +273,7 @@ def make_reviewer(store: Any, client: Any) -> Any:
     factory = getattr(tx_review, "make_reviewer", None)
     if factory is None:
         return None
-    offered = {
-        "store": store,
-        "client": client,
-        "chain": client,
-        "w3": client.w3,
-        "chain_id": client.chain_id,
-        "use_model": False,
-    }
-    params = inspect.signature(factory).parameters
-    return factory(**{k: v for k, v in offered.items() if k in params})
+    return factory(client, store, chain_id=client.chain_id, native_symbol=native_symbol)
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -318,7 +305,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         built = transactions.build_transfer(
             client, account.address, to, args.amount, token=token, native_symbol=info.native_symbol
         )
-        reviewer = make_reviewer(store, client)
+        reviewer = make_reviewer(store, client, info.native_symbol)
         if reviewer is None:
             raise ReviewRequired(
                 "The transaction review is not available, so Warden will not send.",

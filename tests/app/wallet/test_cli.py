@@ -70,13 +70,11 @@ def test_send_balance_history_on_anvil(
 ) -> None:
     assert main(["networks", "add", "Local", "31337", anvil.url]) == 0
     # Without a review there is no send.
-    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda store, client: None)
+    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: None)
     assert main(["send", TO, "1", "--network", "Local", "--yes"]) == 2
     assert "review is not available" in capsys.readouterr().err
     # With a (fixed, see FixedReviewer) review the send goes through and is in the history.
-    monkeypatch.setattr(
-        "warden.commands.wallet.make_reviewer", lambda store, client: FixedReviewer()
-    )
+    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: FixedReviewer())
     assert main(["send", TO, "1.5", "--network", "Local", "--yes", "--wait", "10"]) == 0
     assert ": confirmed" in capsys.readouterr().out
     assert ChainClient.connect(anvil.url, 31337).balance(TO) == 15 * 10**17
@@ -96,9 +94,24 @@ def test_send_refuses_on_danger_without_a_terminal(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["networks", "add", "Local", "31337", anvil.url]) == 0
-    monkeypatch.setattr(
-        "warden.commands.wallet.make_reviewer", lambda store, client: FixedReviewer("danger")
-    )
+    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: FixedReviewer("danger"))
     assert main(["send", TO, "1", "--network", "Local", "--yes"]) == 1
     assert "Not sent." in capsys.readouterr().out
     assert ChainClient.connect(anvil.url, 31337).balance(TO) == 0
+
+
+@pytest.mark.anvil
+def test_send_with_the_real_review_on_anvil(
+    home: Path, anvil: Anvil, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The review from delegates.tx_review, as 'warden send' uses it."""
+    pytest.importorskip("delegates.tx_review.node_facts")
+    assert main(["networks", "add", "Local", "31337", anvil.url]) == 0
+    code = main(["send", TO, "0.25", "--network", "Local", "--yes", "--wait", "10"])
+    out = capsys.readouterr().out
+    assert "Review:" in out
+    if "Review: DANGER" in out:  # a burn address may well be judged dangerous: then not sent
+        assert code == 1 and "Not sent." in out
+    else:
+        assert code == 0 and ": confirmed" in out
+        assert ChainClient.connect(anvil.url, 31337).balance(TO) == 25 * 10**16
