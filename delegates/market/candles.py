@@ -195,15 +195,14 @@ def cache(db: Any, series: Series) -> int:
         {"symbol": series.symbol, "timeframe": series.timeframe, **dict(zip(keys, r, strict=True))}
         for r in series.rows()
     ]
+    stmt = sqlite_insert(Candle)
+    # One executemany in one transaction: a multi-row VALUES would be compiled per chunk.
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["symbol", "timeframe", "ts"],
+        set_={k: stmt.excluded[k] for k in keys[1:]},
+    )
     with db.session() as s:
-        for start in range(0, len(values), 1000):
-            stmt = sqlite_insert(Candle).values(values[start : start + 1000])
-            s.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["symbol", "timeframe", "ts"],
-                    set_={k: stmt.excluded[k] for k in keys[1:]},
-                )
-            )
+        s.execute(upsert, values)
     return len(series)
 
 

@@ -55,7 +55,9 @@ def compute(series: Series, params: Params | None = None) -> dict[str, np.ndarra
     p = params or Params()
     c, h, lo = series.close, series.high, series.low
     macd, signal, hist = talib.MACD(c, p.macd_fast, p.macd_slow, p.macd_signal)
-    upper, middle, lower = talib.BBANDS(c, p.bb_period, p.bb_dev, p.bb_dev, matype=talib.MA_Type.SMA)
+    upper, middle, lower = talib.BBANDS(
+        c, p.bb_period, p.bb_dev, p.bb_dev, matype=talib.MA_Type.SMA
+    )
     per_year = PERIODS_PER_YEAR.get(series.timeframe, 365)
     return {
         "close": c,
