@@ -11,16 +11,16 @@ from typing import Any
 
 from app.lookalike import is_trusted_origin, lookalike_of, lookalike_origin
 from app.review_types import Finding, Severity
-from delegates.tx_review.decode.model import NATIVE, Approval, Decoded, Order
+from delegates.tx_review.decode.model import NATIVE, Approval, Decoded
 from delegates.tx_review.facts import Facts, norm, to_int
-from delegates.tx_review.fmt import addr, amount, symbol, usd_value
+from delegates.tx_review.fmt import addr, amount, symbol
+from delegates.tx_review.orders import order_findings
 
 UNLIMITED = 2**255
 PERMIT2_MAX = 2**160 - 1
 FAR_MORE = 1000  # "far more than the balance": this many times it
 NEW_CONTRACT_DAYS = 30
 DAY = 86_400
-LISTING_FLOOR = 0.1  # a listing paying less than this share of the items' value gives them away
 
 
 class Rules:
@@ -296,59 +296,9 @@ class Rules:
                 )
 
     # --- marketplace orders ---------------------------------------------------------
-    def _item_value(self, item_type: int, token: str, units: int) -> float | None:
-        if item_type == 0:
-            return usd_value(NATIVE, units, self.facts)
-        tok = self.facts.token(token)
-        if item_type in (2, 3, 4, 5):
-            return None if tok.price_usd is None else units * tok.price_usd
-        return usd_value(token, units, self.facts)
-
     def orders(self) -> None:
         for o in self.dec.orders:
-            self._order(o)
-
-    def _order(self, o: Order) -> None:
-        if not o.offer:
-            return
-        offered = 0.0
-        offered_unknown = False
-        for it in o.offer:
-            v = self._item_value(it.item_type, it.token, it.amount)
-            offered_unknown |= v is None
-            offered += v or 0.0
-        paid: float = 0.0
-        paid_unknown = False
-        paid_items = [c for c in o.consideration if c.recipient == o.offerer]
-        for c in paid_items:
-            v = self._item_value(c.item_type, c.token, c.amount)
-            paid_unknown |= v is None
-            paid += v or 0.0
-        n = len(o.offer)
-        items = f"{n} item{'s' if n != 1 else ''}" + (
-            f" worth about ${offered:,.0f}" if offered and not offered_unknown else ""
-        )
-        if not paid_items:
-            self.add(
-                "marketplace_listing_signature",
-                "danger",
-                f"This {o.marketplace} order gives away {items} and pays the seller "
-                "(you) nothing: every payment goes to someone else.",
-            )
-        elif not paid_unknown and offered > 0 and paid < LISTING_FLOOR * offered:
-            self.add(
-                "marketplace_listing_signature",
-                "danger",
-                f"This {o.marketplace} order sells {items} for about ${paid:,.2f}, less than a "
-                "tenth of their value.",
-            )
-        elif paid_unknown or offered_unknown:
-            self.add(
-                "unpriced_order",
-                "caution",
-                f"Warden cannot value this {o.marketplace} order ({items}): check the price "
-                "you will receive before signing.",
-            )
+            self.findings.extend(order_findings(o, self.facts))
 
     # --- calls Warden cannot read ---------------------------------------------------
     def calls(self) -> None:
