@@ -5,5 +5,6 @@ def load_builtin() -> None:
     """Import the built-in delegates so that they register with ``REGISTRY``."""
     import delegates.market.delegate  # noqa: F401
     import delegates.routine.approvals  # noqa: F401
+    import delegates.routine.danger  # noqa: F401
     import delegates.routine.gas  # noqa: F401
     import delegates.routine.incoming  # noqa: F401

@@ -6,7 +6,7 @@ from web3.providers.eth_tester import EthereumTesterProvider
 
 from app.store.schema import Account
 from app.wallet.demo import deploy_demo_token
-from delegates.routine import approvals, gas, incoming  # noqa: F401 - registers them
+from delegates.routine import approvals, danger, gas, incoming  # noqa: F401 - registers them
 from delegates.runtime.registry import REGISTRY
 from delegates.runtime.runner import Runner
 

@@ -89,3 +89,25 @@ def test_address_poisoning_is_hidden_and_blocklisted_on_anvil(anvil, db) -> None
         assert titles == ["Address poisoning hidden", "Incoming transfer"]
     finally:
         runtime.stop()
+
+
+def test_a_new_approval_and_a_danger_review_trigger_their_delegates(w3, db, me, token) -> None:
+    from app.events import review_did_finish
+    from app.wallet.demo import token_artifact
+
+    shown = RecordingBackend()
+    runtime, watcher = start(db, w3, me, shown, {"approval_hygiene", "danger_alert"})
+    try:
+        c = w3.eth.contract(address=token, abi=token_artifact()["abi"])
+        c.functions.approve(w3.eth.accounts[3], 2**256 - 1).transact({"from": me})
+        watcher.poll_once()  # the Approval log by the user's address -> approval_did_change
+        [run] = runtime.wait_idle()
+        assert run.delegate == "approval_hygiene" and run.outcome == "ok"
+        assert run.output["allowances"][0]["spender"] == w3.eth.accounts[3]
+        runtime.runner.bus.publish(review_did_finish("warn", ("W1",), "odd"))
+        runtime.runner.bus.publish(review_did_finish("danger", ("D1", "D2"), "drainer"))
+        [run] = runtime.wait_idle()
+        assert run.output["codes"] == ["D1", "D2"]
+        assert shown.shown[-1].title == "Dangerous request blocked" and shown.shown[-1].urgent
+    finally:
+        runtime.stop()
