@@ -74,8 +74,10 @@ def query_rows(engine: Engine) -> int:
     return seen
 
 
-def plain_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+def plain_engine(path: Path, module: Any = None) -> Engine:
+    """Unencrypted SQLite: Python's own sqlite3, or (``module``) sqlcipher3 without a key,
+    which is the same SQLite build as the encrypted side with encryption off."""
+    engine = create_engine(f"sqlite:///{path}", **({"module": module} if module else {}))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -91,14 +93,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     data = rows(args.rows)
-    results: dict[str, dict[str, list[float]]] = {
-        "encrypted": {"insert": [], "query": []},
-        "plain": {"insert": [], "query": []},
-    }
+    import sqlcipher3
+
+    kinds = ("encrypted", "plain", "plain-same")
+    results: dict[str, dict[str, list[float]]] = {k: {"insert": [], "query": []} for k in kinds}
     with tempfile.TemporaryDirectory(prefix="warden-bench-") as tmp:
         for run in range(args.runs):
-            # Alternate the order so neither side always runs on a warmer machine.
-            order = ("encrypted", "plain") if run % 2 == 0 else ("plain", "encrypted")
+            # Rotate the order so no side always runs on a warmer machine.
+            order = kinds[run % 3 :] + kinds[: run % 3]
             for kind in order:
                 folder = Path(tmp) / f"{kind}-{run}"
                 folder.mkdir()
@@ -107,7 +109,8 @@ def main() -> None:
                     store = Store(paths, os.urandom(32), verify=False)
                     engine, close = store.engine, store.close
                 else:
-                    engine = plain_engine(folder / "plain.db")
+                    module = sqlcipher3 if kind == "plain-same" else None
+                    engine = plain_engine(folder / "plain.db", module)
                     close = engine.dispose
                 started = time.perf_counter()
                 insert_rows(engine, data)
@@ -117,28 +120,34 @@ def main() -> None:
                 results[kind]["query"].append(time.perf_counter() - started)
                 close()
 
-    import sqlcipher3
+    print(
+        f"{args.rows} rows, {args.runs} runs."
+        f" encrypted: SQLCipher (SQLite {sqlcipher3.sqlite_version});"
+        f" plain: Python sqlite3 (SQLite {sqlite3.sqlite_version});"
+        " plain-same: sqlcipher3 with no key (same SQLite build, encryption off)"
+    )
 
-    print(
-        f"{args.rows} rows, {args.runs} runs; SQLCipher {sqlcipher3.sqlite_version} (encrypted) "
-        f"vs SQLite {sqlite3.sqlite_version} (plain)"
-    )
-    print(f"{'':10} {'encrypted':>12} {'plain':>12} {'ratio':>7}")
-    for op in ("insert", "query"):
-        enc = statistics.median(results["encrypted"][op])
-        plain = statistics.median(results["plain"][op])
-        print(f"{op:10} {enc * 1000:10.1f}ms {plain * 1000:10.1f}ms {enc / plain:6.2f}x")
-    enc_total = statistics.median(
-        a + b
-        for a, b in zip(results["encrypted"]["insert"], results["encrypted"]["query"], strict=True)
-    )
-    plain_total = statistics.median(
-        a + b for a, b in zip(results["plain"]["insert"], results["plain"]["query"], strict=True)
-    )
-    print(
-        f"{'total':10} {enc_total * 1000:10.1f}ms {plain_total * 1000:10.1f}ms "
-        f"{enc_total / plain_total:6.2f}x  (target <= 1.20x)"
-    )
+    def series(kind: str, op: str) -> list[float]:
+        r = results[kind]
+        if op == "total":
+            return [a + b for a, b in zip(r["insert"], r["query"], strict=True)]
+        return r[op]
+
+    def paired(op: str, base: str) -> float:
+        """Median of the ratios of runs made back to back: steadier on a busy machine."""
+        pairs = zip(series("encrypted", op), series(base, op), strict=True)
+        return statistics.median(e / b for e, b in pairs)
+
+    print(f"{'':8}" + "".join(f"{k:>13}" for k in kinds) + "  enc/plain  enc/plain-same")
+    for op in ("insert", "query", "total"):
+        med = {k: statistics.median(series(k, op)) for k in kinds}
+        cells = "".join(f"{med[k] * 1000:11.1f}ms" for k in kinds)
+        print(
+            f"{op:8}{cells}  {med['encrypted'] / med['plain']:8.2f}x"
+            f"  {med['encrypted'] / med['plain-same']:12.2f}x"
+            f"   (paired: {paired(op, 'plain'):.2f}x, {paired(op, 'plain-same'):.2f}x)"
+        )
+    print("target: encrypted at most 1.20x plain")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.config import Paths
-from app.errors import InvalidInput, StoreError, StoreLocked, WrongPassword
+from app.errors import InvalidInput, StoreCorrupted, StoreError, StoreLocked, WrongPassword
 from app.store import Store, open_throwaway
 from app.store.schema import Account, AppMeta, Contact, Secret
 
@@ -181,3 +181,11 @@ def test_throwaway(tmp_path: Path) -> None:
     guarded.lock()
     guarded.unlock("demo-pass")
     guarded.close()
+
+
+def test_damaged_key_file_is_reported_not_taken_for_a_wrong_password(paths: Paths) -> None:
+    Store.create(paths, "pw-for-tests").close()
+    paths.key_file.write_bytes(paths.key_file.read_bytes()[:40])
+    with pytest.raises(StoreCorrupted) as caught:
+        Store.open(paths, "pw-for-tests")
+    assert "key file" in str(caught.value) and "backup" in caught.value.user_message()
