@@ -40,6 +40,10 @@ def _addr(value: Any) -> str:
     return a
 
 
+def _is_addr(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 42 and value.lower().startswith("0x")
+
+
 def _int(value: Any) -> int:
     n = to_int(value)
     if n is None or n < 0:
@@ -61,6 +65,8 @@ def _list(value: Any) -> list[Any]:
 
 def decode_typed_data(params: Any, user: str, out: Decoded) -> None:
     out.kind = "typed_data"
+    if isinstance(params, list):  # raw EIP-1193 order: [address, typed data]
+        params = next((p for p in params if isinstance(p, dict | str) and not _is_addr(p)), None)
     if isinstance(params, str):  # some dapps send the JSON as a string
         import json
 
@@ -118,6 +124,13 @@ def _permit(message: dict[str, Any], token: str, user: str, out: Decoded) -> Non
     spender = _addr(message["spender"])
     out.mention(spender, "spender")
     out.permit_signature = True
+    if "tokenId" in message and "value" not in message:  # ERC-4494 NFT permit
+        token_id = _int(message["tokenId"])
+        deadline = _int(message.get("deadline", 0))
+        out.approvals.append(
+            Approval(token, spender, 1, "erc721", True, (deadline,), token_id=token_id)
+        )
+        return
     value = _int(message["value"])
     deadline = _int(message.get("deadline", 0))
     if value == 0:

@@ -182,3 +182,25 @@ def test_personal_sign_kinds() -> None:
 )
 def test_malformed_requests_are_recorded_not_raised(request_: dict) -> None:
     assert decode_request(request_, Facts()).undecoded
+
+
+def test_typed_data_in_raw_eip1193_order_and_nft_permit() -> None:
+    case = json.loads((SHARED_CASES / "chain-mismatch-permit-01.json").read_text())
+    req = dict(case["request"])
+    req["params"] = [req["from"], json.dumps(req["params"])]
+    dec = decode_request(req, Facts())
+    assert dec.permit_signature and dec.approvals[0].amount == 3000 * 10**6
+    msg = {"spender": SPENDER, "tokenId": "7", "nonce": 0, "deadline": 1}
+    req = {
+        "method": "eth_signTypedData_v4",
+        "chain_id": 1,
+        "from": USER,
+        "params": {
+            "primaryType": "Permit",
+            "domain": {"verifyingContract": TOKEN},
+            "message": msg,
+            "types": {},
+        },
+    }
+    a = decode_request(req, Facts()).approvals[0]
+    assert (a.kind, a.token_id, a.signature) == ("erc721", 7, True)
