@@ -114,6 +114,11 @@ class WardenApp(QObject):
         self.backend = backend
         self.bridge = EventBridge(backend.bus, self)
         self.bridge.any_event.connect(self.notifier.on_event)
+        sink = backend.services.get("notify_sink")
+        if sink is not None:
+            from ui.tray import TrayBackend
+
+            sink.target = TrayBackend(self.notifier)
         ctx = ScreenContext(
             backend=backend,
             bridge=self.bridge,
@@ -193,13 +198,23 @@ def exec_app(controller: WardenApp, *, minimized: bool = False) -> int:
     return int(controller.qapp.exec())
 
 
+def _reload_delegates(controller: WardenApp) -> None:
+    shell = controller.window.shell
+    if shell is not None and "delegates" in shell.screens:
+        shell.screens["delegates"].refresh()
+
+
 def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str = "demo") -> int:  # noqa: S107
     """Open the window on the demo wallet; with ``screenshots_dir``, save each screen and exit."""
-    from ui.demo import backend_from_demo, save_screenshots
+    from ui.compose import backend_from_demo
+    from ui.demo import save_screenshots
 
     if screenshots_dir is not None:
         os.environ.setdefault("WARDEN_THEME", "dark")
     qapp = ensure_qapp()
+    from ui.demo import prepare_scenario, warm_up
+
+    prepare_scenario(demo)
     backend = backend_from_demo(demo)
 
     def unlock(pw: str) -> Backend:
@@ -219,6 +234,7 @@ def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str
         unlock_hint=f"Demo wallet: the password is “{password}”.",
         use_tray=screenshots_dir is None,
     )
+    warm_up(backend, on_done=lambda: _reload_delegates(controller))
     if screenshots_dir is not None:
         controller.window.resize(1180, 760)
         controller.show_window()
@@ -231,53 +247,12 @@ def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str
     return exec_app(controller)
 
 
-def user_backend(store: Any, paths: Any, bus: Any = None) -> Backend:
-    """The backend over the user's own store: the chosen network (connected on first use),
-    the node-backed review where it starts, models and delegates where they start."""
-    from app.events import EventBus
-    from app.wallet import networks
-    from ui.demo import optional_services
-    from ui.services import wallet_backend
-
-    bus = bus or EventBus()
-    with store.session() as s:
-        networks.ensure_presets(s)
-        current = backend_pref(s, "network.current", "Ethereum")
-        try:
-            network = networks.get_network(s, current)
-        except WardenError:
-            network = networks.get_network(s, "Ethereum")
-
-    def connect() -> Any:
-        return networks.connect(network)
-
-    reviewer = None
-    try:
-        from delegates.tx_review import make_reviewer
-        from ui.services import LazyReviewer
-
-        reviewer = LazyReviewer(lambda: make_reviewer(connect().w3, store))
-    except Exception as exc:  # the store-facts reviewer still reviews every request
-        log.info("node-backed reviewer unavailable: %s", exc)
-    extra = optional_services(store, bus, paths.models_dir, None)
-    extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
-    return wallet_backend(
-        store, connect, network, reviewer=reviewer, bus=bus, extra=extra, on_close=store.close
-    )
-
-
-def backend_pref(session: Any, key: str, default: Any) -> Any:
-    from app.store.schema import Preference
-
-    row = session.get(Preference, key)
-    return default if row is None else row.value
-
-
 def run_gui(*, minimized: bool = False) -> int:
     """Open the window on the user's store: the first-run flow if there is none, else the
     unlock screen."""
     from app.config import default_paths
     from app.store import Store
+    from ui.compose import user_backend
 
     paths = default_paths().ensure()
     qapp = ensure_qapp()

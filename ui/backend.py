@@ -187,6 +187,26 @@ def checksum_address(text: str) -> str:
     return str(to_checksum_address(text))
 
 
+def proposal_title(
+    kind: str, payload: dict[str, Any], symbols: dict[str, str], names: dict[str, str]
+) -> str:
+    """One line a person can read: what the proposal would do and why."""
+    if payload.get("title"):
+        return str(payload["title"])
+    if kind == "revoke":
+        token = str(payload.get("token") or "")
+        spender = str(payload.get("spender") or "")
+        what = symbols.get(token.lower(), token[:6] + "…" + token[-4:] if token else "a token")
+        who = names.get(spender.lower()) or (f"{spender[:6]}…{spender[-4:]}" if spender else "")
+        amount = "unlimited " if payload.get("unlimited") else ""
+        reasons = payload.get("reasons") or []
+        why = (
+            f" ({payload.get('level', '')} risk: {', '.join(map(str, reasons))})" if reasons else ""
+        )
+        return f"Revoke the {amount}{what} allowance of {who}{why}"
+    return str(payload.get("summary") or kind)
+
+
 def _units(amount: str, decimals: int) -> Decimal:
     try:
         return Decimal(int(amount)).scaleb(-decimals)
@@ -225,7 +245,18 @@ class Backend:
     def has(self, name: str) -> bool:
         return self.services.get(name) is not None
 
+    def add_closers(self, closers: list[Callable[[], None]]) -> None:
+        """Run these, in order, when the backend closes (the store locks)."""
+        self._closers = list(closers)
+
     def close(self) -> None:
+        for fn in getattr(self, "_closers", []):
+            try:
+                fn()
+            except Exception:
+                import logging
+
+                logging.getLogger(__name__).exception("closing %r failed", fn)
         if self._on_close is not None:
             self._on_close()
 
@@ -435,13 +466,15 @@ class Backend:
 
     def proposals(self) -> list[ProposalRow]:
         with self._session() as ses:
+            symbols = {t.address.lower(): t.symbol for t in ses.scalars(select(s.Token))}
+            names = {c.address.lower(): c.name for c in ses.scalars(select(s.Contact))}
             q = select(s.Proposal).where(s.Proposal.status == "pending").order_by(s.Proposal.id)
             return [
                 ProposalRow(
                     p.id,
                     p.delegate,
                     p.kind,
-                    str(p.payload.get("title") or p.payload.get("summary") or p.kind),
+                    proposal_title(p.kind, dict(p.payload), symbols, names),
                     dict(p.payload),
                     p.created_at,
                 )

@@ -4,14 +4,13 @@ saved as a PNG on the demo data."""
 from __future__ import annotations
 
 import logging
+import os
 import time
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.events import EventBus
 from ui.backend import Backend
 from ui.ops import tasks
 
@@ -28,71 +27,62 @@ SCREENSHOTS = (
     ("models", "models.png"),
     ("settings", "settings.png"),
 )
-DEMO_QUESTION = "What is in my wallet?"
+DEMO_QUESTION = "How much ETH do I have?"
 
 
-def _recorded_prices() -> dict[str, Decimal]:
-    from delegates.market.candles import recorded
-
-    out = {"dUSD": Decimal(1)}
-    for sym in ("ETH", "BTC"):
-        try:
-            out[sym] = Decimal(str(round(float(recorded(f"{sym}/USD").close[-1]), 2)))
-        except Exception:  # recorded data missing: no dollar value, not a crash
-            log.warning("no recorded %s price", sym)
-    return out
+def ask_model() -> bool:
+    """Screenshots ask the bundled model one question; ``WARDEN_SCREENSHOTS_ASK=0`` skips it
+    (the screenshot test on a busy machine)."""
+    return os.environ.get("WARDEN_SCREENSHOTS_ASK", "1") != "0"
 
 
-def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
-    """Plug the demo's store, chain and the optional parts that start into a ``Backend``."""
-    from ui.services import wallet_backend
+def prepare_scenario(demo: Any) -> None:
+    """Past activity that gives the delegates something to find: months ago the demo user
+    granted an unlimited dUSD allowance to a personal address (a classic phishing result).
+    Signed with the public demo phrase, on the demo chain only."""
+    from eth_abi import encode
+    from eth_account import Account as EthAccount
 
-    bus = bus or EventBus()
-    extra: dict[str, Any] = {}
-    prices = _recorded_prices()
-    extra["prices"] = lambda: prices
-    reviewer = None
-    try:
-        from delegates.tx_review import make_reviewer
+    from app.wallet.demo import DEMO_PHRASE
+    from app.wallet.signing import HD_PATH
 
-        reviewer = make_reviewer(demo.w3, demo.store)
-    except Exception as exc:  # the store-facts reviewer still reviews every request
-        log.info("node-backed reviewer unavailable (%s); using store facts", exc)
-    extra.update(optional_services(demo.store, bus, demo.directory / "models", demo.client))
-    return wallet_backend(
-        demo.store, demo.client, demo.network, reviewer=reviewer, bus=bus, extra=extra
-    )
+    w3 = demo.w3
+    token = next(t for t in demo.tokens if t.symbol == "dUSD")
+    spender = str(w3.eth.accounts[7])
+    acct = EthAccount.from_mnemonic(DEMO_PHRASE, account_path=HD_PATH.format(index=0))
+    base = int(w3.eth.get_block("latest").get("baseFeePerGas") or 0)
+    data = bytes.fromhex("095ea7b3") + encode(["address", "uint256"], [spender, 2**256 - 1])
+    tx = {
+        "type": 2,
+        "chainId": w3.eth.chain_id,
+        "nonce": w3.eth.get_transaction_count(acct.address),
+        "to": token.address,
+        "value": 0,
+        "data": data,
+        "gas": 100_000,
+        "maxFeePerGas": 2 * base + 10**9,
+        "maxPriorityFeePerGas": 10**9,
+    }
+    signed = acct.sign_transaction(tx)
+    w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction))
 
 
-def optional_services(store: Any, bus: EventBus, models_dir: Path, chain: Any) -> dict[str, Any]:
-    """Model catalog, assistant and delegates: each one that starts is plugged in."""
-    out: dict[str, Any] = {}
-    try:
-        from models.catalog import Catalog
+def warm_up(backend: Backend, on_done: Any = None) -> None:
+    """Run each delegate once in the background, so the demo opens with runs and proposals."""
+    from ui.ops import Op
 
-        out["catalog"] = Catalog(models_dir)
-    except Exception as exc:
-        log.warning("model catalog unavailable: %s", exc)
-    if "catalog" in out:
-        try:
-            from ui.assistant_service import AssistantService
+    svc = backend.services.get("delegates")
+    if svc is None:
+        return
 
-            out["assistant"] = AssistantService(out["catalog"], store)
-        except Exception as exc:
-            log.warning("assistant unavailable: %s", exc)
-    try:
-        import delegates
-        from app.notify import LogBackend, Notifier
-        from delegates.runtime.registry import REGISTRY
-        from delegates.runtime.runner import Runner
-        from ui.delegates_service import DelegatesService
+    def work() -> None:
+        for row in svc.list():
+            svc.run_now(row.name)
 
-        delegates.load_builtin()
-        runner = Runner(REGISTRY, store, bus, Notifier(LogBackend()), chain=chain)
-        out["delegates"] = DelegatesService(runner)
-    except Exception as exc:
-        log.warning("delegates unavailable: %s", exc)
-    return out
+    op = Op(work, lane="network").failure(lambda e: log.warning("demo warm-up: %s", e))
+    if on_done is not None:
+        op.success(lambda _r: on_done())
+    op.run()
 
 
 def wait_idle(app: QApplication, timeout: float = 20.0, settle: float = 0.3) -> None:
@@ -162,7 +152,7 @@ def save_screenshots(controller: WardenApp, directory: Path) -> int:
         for key, name in SCREENSHOTS:
             screen = window.open(key)
             wait_idle(app)
-            if key == "assistant" and screen is not None and backend is not None:
+            if key == "assistant" and screen is not None and ask_model():
                 _ask_demo_question(app, screen)
             _grab(window, directory / name)
             written += 1
@@ -192,7 +182,7 @@ def _ask_demo_question(app: QApplication, screen: Any) -> None:
     screen.input.setText(DEMO_QUESTION)
     screen.send()
     end = time.monotonic() + 60
-    while screen.reply is not None and time.monotonic() < end:
+    while screen.busy and time.monotonic() < end:
         app.processEvents()
         time.sleep(0.03)
     wait_idle(app, timeout=5)

@@ -142,6 +142,40 @@ class WalletServices:
         fee = format_amount(built.gas * built.max_fee_per_gas, 18, places=6)
         return PreparedSend(built, outcome, f"{fee} {self.network.native_symbol}")
 
+    def prepare_proposal(self, proposal_id: int) -> PreparedSend:
+        """Build and review the transaction a delegate proposed, exactly like a send."""
+        from app.store.schema import Proposal
+        from app.wallet.addresses import validate_address
+
+        with self.store.session() as s:
+            row = s.get(Proposal, proposal_id)
+            if row is None or row.status != "pending":
+                raise InvalidInput(f"Proposal {proposal_id} is no longer waiting.")
+            tx = dict(row.payload.get("tx") or {})
+        if not tx.get("to") or not tx.get("from"):
+            raise InvalidInput("This proposal carries no transaction to sign.")
+        sender = validate_address(str(tx["from"]), what="sender address")
+        to = validate_address(str(tx["to"]), what="contract address")
+        data = bytes.fromhex(str(tx.get("data") or "0x").removeprefix("0x"))
+        value = int(tx.get("value") or 0)
+        fees = self.client.fees()
+        estimate = self.client.estimate_gas(
+            {"from": sender, "to": to, "value": value, "data": data}
+        )
+        built = BuiltTransaction(
+            chain_id=self.client.chain_id,
+            sender=sender,
+            to=to,
+            value=value,
+            data=data,
+            gas=int(estimate * 1.2),
+            max_fee_per_gas=fees.max_fee_per_gas,
+            max_priority_fee_per_gas=fees.max_priority_fee_per_gas,
+            recipient=to,
+            amount=0,
+        )
+        return self.review_built(built)
+
     def sign_and_send(self, prepared: PreparedSend, confirmation: str | None) -> str:
         result = sender.send(
             self.store,
@@ -204,6 +238,7 @@ def wallet_backend(
         "prepare_send": wallet.prepare_send,
         "sign_and_send": wallet.sign_and_send,
         "max_amount": wallet.max_amount,
+        "prepare_proposal": wallet.prepare_proposal,
         "restore": None,
     }
     services.update(extra or {})

@@ -35,6 +35,8 @@ class AssistantScreen(Screen):
         super().__init__(ctx, parent)
         self.messages: list[dict[str, str]] = []
         self.reply: Any = None
+        self.pending = False
+        self._stop_asked = False
         self.streaming = ""
         self.action: WalletAction | None = None
         route = QHBoxLayout()
@@ -105,7 +107,7 @@ class AssistantScreen(Screen):
         c = theme.current()
         parts = []
         shown = list(self.messages)
-        if self.reply is not None:
+        if self.busy:
             shown.append({"role": "assistant", "content": self.streaming + " ▍"})
         if not shown:
             parts.append(f"<p style='color:{c.muted}'>No messages yet.</p>")
@@ -157,7 +159,7 @@ class AssistantScreen(Screen):
     # -- asking ---------------------------------------------------------------------------
     def send(self) -> None:
         text = self.input.text().strip()
-        if not text or self.reply is not None:
+        if not text or self.busy:
             return
         show_message(self.error, "")
         self.input.clear()
@@ -169,17 +171,28 @@ class AssistantScreen(Screen):
         def on_token(piece: str) -> None:  # on the model's thread
             manager.on_main(lambda: self._token(piece))
 
-        try:
-            self.reply = self.backend.chat(history, on_token)
-        except WardenError as exc:
-            self._failed(exc)
-            return
         self.send_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        self.pending = True
         self.render_chat()
-        self.reply.future.add_done_callback(
-            lambda fut: manager.on_main(lambda: self._finished(fut))
-        )
+
+        def started(reply: Any) -> None:
+            self.pending = False
+            self.reply = reply
+            self.stop_button.setEnabled(True)
+            if self._stop_asked:
+                reply.cancel()
+            reply.future.add_done_callback(lambda fut: manager.on_main(lambda: self._finished(fut)))
+
+        def failed(exc: BaseException) -> None:
+            self.pending = False
+            self._failed(exc)
+
+        self._stop_asked = False
+        # Loading the model and gathering the wallet's facts touch the disk and the node.
+        Op(lambda: self.backend.chat(history, on_token), lane="network").success(started).failure(
+            failed
+        ).run()
         Op(lambda: self.backend.parse_intent(text), lane="network").success(
             self._got_action
         ).failure(lambda _e: None).run()
@@ -209,7 +222,12 @@ class AssistantScreen(Screen):
             ).run()
         self.render_chat()
 
+    @property
+    def busy(self) -> bool:
+        return self.pending or self.reply is not None
+
     def stop(self) -> None:
+        self._stop_asked = True
         if self.reply is not None:
             self.reply.cancel()
 

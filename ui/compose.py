@@ -1,0 +1,198 @@
+"""The composition of the window's backend: the wallet for one network, and each optional
+part (node-backed review, models, assistant, delegates with their schedules and the chain
+watcher) that starts. A part that fails to start is logged and left out; its screen says so."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app.errors import WardenError
+from app.events import EventBus
+from app.notify import Notification
+from ui.backend import Backend
+
+log = logging.getLogger(__name__)
+
+
+class NotifySink:
+    """The delegates' notifications port until the window connects the tray to it."""
+
+    def __init__(self) -> None:
+        self.target: Any = None
+        self.held: list[Notification] = []
+
+    def show(self, notification: Notification) -> None:
+        if self.target is None:
+            self.held.append(notification)
+            log.info("notification: %s: %s", notification.title, notification.body)
+        else:
+            self.target.show(notification)
+
+
+def _recorded_prices() -> dict[str, Decimal]:
+    from delegates.market.candles import recorded
+
+    out = {"dUSD": Decimal(1)}
+    for sym in ("ETH", "BTC"):
+        try:
+            out[sym] = Decimal(str(round(float(recorded(f"{sym}/USD").close[-1]), 2)))
+        except Exception:  # recorded data missing: no dollar value, not a crash
+            log.warning("no recorded %s price", sym)
+    return out
+
+
+def optional_services(
+    store: Any, bus: EventBus, models_dir: Path, w3: Any, closers: list[Any]
+) -> dict[str, Any]:
+    """Model catalog, assistant and delegates: each one that starts is plugged in.
+    ``closers`` collects what must stop when the store locks."""
+    out: dict[str, Any] = {}
+    try:
+        from models.catalog import Catalog
+
+        out["catalog"] = Catalog(models_dir)
+    except Exception as exc:
+        log.warning("model catalog unavailable: %s", exc)
+    if "catalog" in out:
+        try:
+            from ui.assistant_service import AssistantService
+
+            out["assistant"] = AssistantService(out["catalog"], store)
+        except Exception as exc:
+            log.warning("assistant unavailable: %s", exc)
+    try:
+        out.update(start_delegates(store, bus, w3, closers))
+    except Exception as exc:
+        log.warning("delegates unavailable: %s", exc)
+    return out
+
+
+def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> dict[str, Any]:
+    """The delegate runtime as ``warden daemon`` runs it: schedules, events, chain watcher."""
+    from sqlalchemy import select
+
+    import delegates
+    from app.notify import Notifier
+    from app.store.schema import Account
+    from delegates.runtime.registry import REGISTRY
+    from delegates.runtime.runner import Runner
+    from delegates.runtime.runtime import DelegateRuntime
+    from ui.delegates_service import DelegatesService
+
+    delegates.load_builtin()
+    sink = NotifySink()
+    notifier = Notifier(sink)
+    holdings: dict[str, Any] = {}
+    services = {
+        "balances": lambda: holdings.get("fn", dict)(),
+        "fixed_prices": {"dUSD/USD": 1.0, "USDC/USD": 1.0},
+    }
+    runner = Runner(REGISTRY, store, bus, notifier, chain=w3, services=services)
+    runtime = DelegateRuntime(runner)
+    runtime.start()
+    notifier.start()
+    closers += [runtime.stop, notifier.stop]
+    if w3 is not None:
+        from delegates.runtime.watcher import ChainWatcher
+
+        with store.session() as s:
+            watched = [a.address for a in s.scalars(select(Account))]
+        watcher = ChainWatcher(w3, bus, watched, poll_s=2.0)
+        watcher.start()
+        closers.insert(0, watcher.stop)
+    return {
+        "delegates": DelegatesService(runner, runtime),
+        "notify_sink": sink,
+        "holdings": holdings,
+    }
+
+
+def holdings_for_market(backend: Backend) -> dict[str, float]:
+    """{"ETH/USD": amount, ...}: the wallet's holdings as the market delegate reads them."""
+    out: dict[str, float] = {}
+    for acc in backend.accounts():
+        try:
+            rows = backend.balances(acc.address)
+        except WardenError:
+            continue
+        for b in rows:
+            key = f"{b.symbol}/USD"
+            out[key] = out.get(key, 0.0) + float(b.amount)
+    return out
+
+
+def finish(backend: Backend, closers: list[Any]) -> Backend:
+    """Wire the parts that need the finished backend, and the order things stop in."""
+    from ui.assistant_service import wallet_facts
+
+    assistant = backend.services.get("assistant")
+    if assistant is not None:
+        assistant.facts_fn = lambda: wallet_facts(backend)
+        closers.insert(0, assistant.close)
+    holdings = backend.services.get("holdings")
+    if holdings is not None:
+        holdings["fn"] = lambda: holdings_for_market(backend)
+    backend.add_closers(closers)
+    return backend
+
+
+def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
+    """Plug the demo's store, chain and the optional parts that start into a ``Backend``."""
+    from ui.services import wallet_backend
+
+    bus = bus or EventBus()
+    closers: list[Any] = []
+    extra: dict[str, Any] = {}
+    prices = _recorded_prices()
+    extra["prices"] = lambda: prices
+    reviewer = None
+    try:
+        from delegates.tx_review import make_reviewer
+
+        reviewer = make_reviewer(demo.w3, demo.store)
+    except Exception as exc:  # the store-facts reviewer still reviews every request
+        log.info("node-backed reviewer unavailable (%s); using store facts", exc)
+    extra.update(optional_services(demo.store, bus, demo.directory / "models", demo.w3, closers))
+    backend = wallet_backend(
+        demo.store, demo.client, demo.network, reviewer=reviewer, bus=bus, extra=extra
+    )
+    return finish(backend, closers)
+
+
+def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend:
+    """The backend over the user's own store: the chosen network (connected on first use),
+    the node-backed review where it starts, models and delegates where they start."""
+    from app.store.schema import Preference
+    from app.wallet import networks
+    from ui.services import LazyReviewer, wallet_backend
+
+    bus = bus or EventBus()
+    with store.session() as s:
+        networks.ensure_presets(s)
+        row = s.get(Preference, "network.current")
+        current = row.value if row is not None else "Ethereum"
+        try:
+            network = networks.get_network(s, current)
+        except WardenError:
+            network = networks.get_network(s, "Ethereum")
+
+    def connect() -> Any:
+        return networks.connect(network)
+
+    reviewer = None
+    try:
+        from delegates.tx_review import make_reviewer
+
+        reviewer = LazyReviewer(lambda: make_reviewer(connect().w3, store))
+    except Exception as exc:  # the store-facts reviewer still reviews every request
+        log.info("node-backed reviewer unavailable: %s", exc)
+    closers: list[Any] = []
+    # Delegates get no chain here: connecting would make unlocking wait on the node.
+    extra = optional_services(store, bus, paths.models_dir, None, closers)
+    extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
+    closers.append(store.close)
+    backend = wallet_backend(store, connect, network, reviewer=reviewer, bus=bus, extra=extra)
+    return finish(backend, closers)
