@@ -262,7 +262,7 @@ class Rules:
                 )
         totals: dict[str, int] = {}
         for t in self.dec.transfers:
-            if t.from_user:
+            if t.from_user and t.recipient != self.user:  # to oneself nothing leaves
                 totals[t.asset] = totals.get(t.asset, 0) + t.amount
         for asset, moved in totals.items():
             bal = self.facts.balance(asset)

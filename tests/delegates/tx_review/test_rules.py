@@ -202,3 +202,13 @@ def test_unverified_unknown_selector_vs_verified() -> None:
     assert review_request(req, facts).verdict == "safe"
     facts["accounts"][ROUTER]["verified_source"] = False
     assert review_request(req, facts).codes == ("unknown_contract_call",)
+
+
+def test_sending_to_oneself_is_not_a_large_transfer() -> None:
+    req = {
+        "method": "eth_sendTransaction",
+        "chain_id": 1,
+        "from": USER,
+        "params": {"to": USER, "value": hex(9 * 10**17)},
+    }
+    assert review_request(req, {"balances": {"native": hex(10**18)}}).verdict == "safe"
