@@ -42,16 +42,26 @@ def in_process(rounds: int) -> None:
     for _, c in cases:  # warm-up: imports and the selector table load once
         review_case(c)
     times: list[float] = []
+    cpu0 = time.process_time()
     for _ in range(rounds):
         for _, c in cases:
             t0 = time.perf_counter()
             review_case(c)
             times.append((time.perf_counter() - t0) * 1000)
-    print(f"in-process: {len(cases)} cases x {rounds} rounds")
+    cpu_ms = (time.process_time() - cpu0) * 1000 / (rounds * len(cases))
+    print(f"in-process: {len(cases)} cases x {rounds} rounds (load average {_load()})")
     print(
         f"  median {statistics.median(times):.3f} ms/case   p99 {_percentile(times, 0.99):.3f} ms"
         f"   max {max(times):.3f} ms"
     )
+    print(f"  mean CPU time {cpu_ms:.3f} ms/case (wall p99 above it is time spent descheduled)")
+
+
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "n/a"
 
 
 def _cold(args: list[str], repeat: int = 3) -> float:
