@@ -71,6 +71,14 @@ def register(sub: Any) -> None:
     _network_arg(p)
     p.add_argument("--no-scan", action="store_true", help="show what is stored, offline")
     p.add_argument("--limit", type=int, default=50)
+    p.add_argument(
+        "--blocks",
+        type=int,
+        default=200,
+        metavar="N",
+        help="read at most N blocks per run (public nodes are slow; run it again "
+        "to go on, default 200)",
+    )
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("contacts", help="the address book: list, add, remove")
@@ -355,7 +363,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         if not args.no_scan:
             client = networks.connect(info)
             sender.refresh_pending(store, client)
-            history.scan(store, client, owned)
+            history.scan(store, client, owned, max_blocks=max(1, args.blocks))
         rows = history.list_history(store, chain_id=info.chain_id, limit=args.limit)
         with store.session() as s:
             print_history(s, rows, info.native_symbol, info.chain_id)

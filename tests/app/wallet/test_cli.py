@@ -59,6 +59,9 @@ def test_init_refuses_a_second_wallet_and_a_bad_phrase(
     assert main(["init", "--import-phrase"]) == 2
     assert "has 3" in capsys.readouterr().err
     assert not (tmp_path / "other" / "data" / "warden.db").exists()  # nothing half-made
+    assert main(["init"]) == 0  # a new wallet: its phrase is shown once
+    out = capsys.readouterr().out
+    assert "recovery phrase" in out and "Created Account 1" in out
 
 
 @pytest.mark.anvil

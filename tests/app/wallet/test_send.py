@@ -14,7 +14,7 @@ from app.events import EventBus, transaction_did_confirm
 from app.review_types import DANGER_CONFIRMATION
 from app.store import Store
 from app.store.schema import NonceState, Transfer
-from app.wallet import accounts, erc20, history, nonces, sender, tokens, transactions
+from app.wallet import accounts, balances, erc20, history, nonces, sender, tokens, transactions
 from tests.app.wallet.conftest import ADDR1, PHRASE, Evm, FixedReviewer, fund
 
 TO = "0x000000000000000000000000000000000000dEaD"
@@ -63,6 +63,17 @@ def test_token_send_confirms_and_merges_with_its_log(
     with store.session() as s:
         rows = list(s.scalars(select(Transfer).where(Transfer.tx_hash == result.tx_hash)))
     assert len(rows) == 1 and rows[0].log_index >= 0 and rows[0].token == token
+
+
+def test_a_non_token_address_is_refused_and_a_broken_token_shows_unknown(
+    store: Store, evm: Evm, wallet: str
+) -> None:
+    with store.session() as s, pytest.raises(InvalidInput, match="does not look like an ERC-20"):
+        tokens.add_token(s, evm.client, TO)
+    fake = tokens.TokenInfo(evm.client.chain_id, TO, "FAKE", 18)
+    native, broken = balances.balances(evm.client, wallet, [fake])
+    assert native.amount == 5 * 10**18 and broken.amount is None
+    assert broken.text() == "? FAKE"
 
 
 def test_signing_refuses_an_unreviewed_or_changed_transaction(
