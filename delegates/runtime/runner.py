@@ -52,7 +52,7 @@ class Runner:
         chain: Any = None,
         services: Mapping[str, Any] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        max_workers: int = 4,
+        max_workers: int = 2,
     ) -> None:
         self.registry = registry
         self.db = db
@@ -66,7 +66,10 @@ class Runner:
         self._busy_guard = threading.Lock()
         self._cancels: dict[str, threading.Event] = {}
         self._instances: dict[str, Delegate] = {}
-        self._lanes: dict[str, ThreadPoolExecutor] = {}
+        # One lane for event-triggered runs, handled in order. Few threads touch the store on
+        # purpose: the SQLCipher engine's SingletonThreadPool keeps at most 5 per-thread
+        # connections and closes others' connections beyond that.
+        self._events = ThreadPoolExecutor(1, "delegate-events")
 
     # settings ------------------------------------------------------------------------------
     def setting_row(self, name: str) -> tuple[bool, dict[str, Any]]:
@@ -169,13 +172,9 @@ class Runner:
     def submit(
         self, name: str, *, trigger: str, event: object | None = None
     ) -> Future[RunResult | None]:
-        """Run in the background (event triggers): the publisher is never held up, and the
-        events of one delegate are handled one after another, in order."""
-        with self._busy_guard:
-            lane = self._lanes.get(name)
-            if lane is None:
-                lane = self._lanes[name] = ThreadPoolExecutor(1, f"events-{name}")
-        return lane.submit(self._safe_run, name, trigger, event)
+        """Run in the background (event triggers): the publisher is never held up, and
+        events are handled one after another, in the order they came."""
+        return self._events.submit(self._safe_run, name, trigger, event)
 
     def _safe_run(self, name: str, trigger: str, event: object | None) -> RunResult | None:
         try:
@@ -187,8 +186,7 @@ class Runner:
     def shutdown(self, wait: bool = True) -> None:
         for event in self._cancels.values():
             event.set()
-        for lane in self._lanes.values():
-            lane.shutdown(wait=False, cancel_futures=True)
+        self._events.shutdown(wait=False, cancel_futures=True)
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
     # records -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import logging
 import threading
 from typing import Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -66,7 +67,10 @@ class DelegateScheduler:
 
     def __init__(self, runner: Runner, engine: Any, scheduler: BaseScheduler | None = None) -> None:
         self.runner = runner
-        self.scheduler = scheduler or BackgroundScheduler(timezone="UTC")
+        # One job thread: jobs only hand over to the runner, and few threads touch the store.
+        self.scheduler = scheduler or BackgroundScheduler(
+            timezone="UTC", executors={"default": ThreadPoolExecutor(1)}
+        )
         self.scheduler.add_jobstore(SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE), "store")
 
     def start(self) -> None:

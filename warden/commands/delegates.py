@@ -223,7 +223,7 @@ def _daemon(args: argparse.Namespace) -> int:
         watcher = ChainWatcher(w3, runner.bus, accounts, poll_s=args.poll)
         watcher.start()
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     log.info(
         "daemon running: %d delegates, watching %s",
         len(runner.registry.names()),
@@ -240,6 +240,7 @@ def _daemon(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if watcher is not None:
             watcher.stop()
         runtime.stop()
