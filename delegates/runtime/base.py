@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import logging
 import threading
 from abc import ABC, abstractmethod
@@ -110,6 +111,15 @@ def parse_settings(cls: type, stored: Mapping[str, Any] | None) -> Any:
 
 def _coerce(name: str, hint: Any, value: Any) -> Any:
     base = getattr(hint, "__origin__", hint)
+    if isinstance(value, str) and "dict" in str(hint):
+        try:  # a mapping typed at the command line arrives as JSON text
+            value = json.loads(value) if value.strip() else None
+        except ValueError:
+            raise DelegateError(
+                f'Setting {name} must be JSON, e.g. {{"ETH/USD": {{"price_above": 4000}}}}.',
+                hint="Quote the whole value for the shell.",
+            ) from None
+        return value
     try:
         if base is bool:
             if isinstance(value, str):

@@ -62,7 +62,32 @@ def _runner(store: Any, chain: Any = None, notifier: Any = None) -> Any:
     from delegates.runtime.runner import Runner
 
     load_builtin()
-    return Runner(REGISTRY, store, EventBus(), notifier or Notifier(LogBackend()), chain=chain)
+    services = {"balances": _balances_port(store, chain)} if chain is not None else {}
+    return Runner(
+        REGISTRY,
+        store,
+        EventBus(),
+        notifier or Notifier(LogBackend()),
+        chain=chain,
+        services=services,
+    )
+
+
+def _balances_port(store: Any, w3: Any) -> Any:
+    """Read-only holdings for the market delegate: the native coin of every account, priced
+    as ETH/USD. (Tokens need a price source per token; not wired yet.)"""
+
+    def holdings() -> dict[str, float]:
+        from sqlalchemy import select
+
+        from app.store.schema import Account
+
+        with store.session() as s:
+            addresses = [a.address for a in s.scalars(select(Account))]
+        wei = sum(int(w3.eth.get_balance(a)) for a in addresses)
+        return {"ETH/USD": wei / 10**18} if wei else {}
+
+    return holdings
 
 
 def _web3(url: str | None) -> Any:
