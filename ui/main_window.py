@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
     def show_locked(self) -> None:
         if self.shell is not None:
             self.stack.removeWidget(self.shell)
+            self.shell.setParent(None)  # out of the window's tree now, freed soon after
             self.shell.deleteLater()
             self.shell = None
         self.unlock.reset()

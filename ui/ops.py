@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, Literal, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class TaskManager:
             now = self._pending > 0
         if was != now:
             for cb in list(self.busy_changed):
-                cb(now)
+                if _alive(cb):
+                    cb(now)
 
     def shutdown(self) -> None:
         self._store.shutdown(wait=False, cancel_futures=True)
@@ -100,6 +102,18 @@ def reset_tasks() -> None:
     if _manager is not None:
         _manager.shutdown()
     _manager = None
+
+
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback belongs to a widget that is gone (a screen destroyed by the
+    lock while its work was running): the result is dropped, not drawn into a dead widget."""
+    owners = [getattr(callback, "__self__", None)]
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            continue
+    return all(shiboken6.isValid(o) for o in owners if isinstance(o, QObject))
 
 
 class Op(Generic[T]):
@@ -141,20 +155,21 @@ class Op(Generic[T]):
 
     def _deliver(self, result: T) -> None:
         try:
-            if self._success is not None:
+            if self._success is not None and _alive(self._success):
                 self._success(result)
         finally:
-            if self._finally is not None:
+            if self._finally is not None and _alive(self._finally):
                 self._finally()
 
     def _deliver_error(self, exc: BaseException) -> None:
         try:
             if self._failure is not None:
-                self._failure(exc)
+                if _alive(self._failure):
+                    self._failure(exc)
             else:
                 from ui.dialogs import show_error
 
                 show_error(None, exc)
         finally:
-            if self._finally is not None:
+            if self._finally is not None and _alive(self._finally):
                 self._finally()

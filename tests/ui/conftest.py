@@ -40,3 +40,75 @@ def store(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def password() -> str:
     return SAMPLE_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, qapp):  # type: ignore[no-untyped-def]
+    """The real demo: an in-process EVM, a funded wallet, tokens, history, a risky approval."""
+    from app.wallet.demo import build_demo
+    from ui.demo import prepare_scenario
+
+    d = build_demo(tmp_path_factory.mktemp("demo") / "demo")
+    prepare_scenario(d)
+    yield d
+    d.close()
+
+
+@pytest.fixture(scope="session")
+def demo_backend(demo):  # type: ignore[no-untyped-def]
+    """The demo's backend with every part that starts (review on the node, models, delegates)."""
+    from ui.compose import backend_from_demo
+
+    backend = backend_from_demo(demo)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def backend(demo_backend):  # type: ignore[no-untyped-def]
+    """A view of the shared demo backend whose ``close`` (on lock) leaves the shared parts
+    running for the next test."""
+    from ui.backend import Backend
+
+    return Backend(
+        demo_backend.store,
+        demo_backend.bus,
+        chain_id=demo_backend.chain_id,
+        services=demo_backend.services,
+    )
+
+
+@pytest.fixture
+def controller(qapp, backend, tmp_path):  # type: ignore[no-untyped-def]
+    from ui.app import WardenApp
+
+    c = WardenApp(
+        qapp,
+        config_dir=tmp_path / "config",
+        unlock=lambda pw: _unlock(pw, backend),
+        backend=backend,
+        use_tray=False,
+    )
+    c.window.resize(1180, 760)
+    c.window.show()
+    yield c
+    c.window.allow_close = lambda: True
+    c.lock()
+    c.window.close()
+    c.window.deleteLater()
+
+
+def _unlock(password: str, backend):  # type: ignore[no-untyped-def]
+    from app.errors import WrongPassword
+
+    if password != "demo password":
+        raise WrongPassword("That is not the password.")
+    return backend
+
+
+def wait_idle(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.ops import tasks
+
+    qtbot.waitUntil(lambda: not tasks().busy, timeout=30000)
+    qtbot.wait(30)
+    qtbot.waitUntil(lambda: not tasks().busy, timeout=30000)

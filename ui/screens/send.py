@@ -190,7 +190,9 @@ class SendScreen(Screen):
         except WardenError as exc:
             if len(text) >= 42:
                 self.recipient_note.setText(str(exc))
-            return
+            if len(text) != 42:
+                return
+            address = text  # still compare it: a mistyped checksum can hide a look-alike
         contact = next((c for c in self.contacts if c.address.lower() == address.lower()), None)
         own = next((a for a in self.accounts if a.address.lower() == address.lower()), None)
         if contact is not None:

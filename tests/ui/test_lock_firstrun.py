@@ -1,0 +1,119 @@
+"""A locked app shows nothing personal; unlock and idle lock; the first-run flow."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QWidget
+
+from tests.ui.conftest import wait_idle
+
+
+def _visible_text(root: QWidget) -> str:
+    parts = []
+    for w in [root, *root.findChildren(QWidget)]:  # every widget, shown or not
+        if isinstance(w, QLabel | QLineEdit):
+            parts.append(w.text())
+        if isinstance(w, QComboBox):
+            parts += [w.itemText(i) for i in range(w.count())]
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            m = w.model()
+            for r in range(m.rowCount(QModelIndex())):
+                c = 0
+                while m.index(r, c).isValid():
+                    parts.append(str(m.index(r, c).data() or ""))
+                    c += 1
+    parts.append(root.windowTitle())
+    return "\n".join(parts)
+
+
+def test_locked_app_shows_nothing_personal(qtbot, controller, demo) -> None:
+    win = controller.window
+    for key in ("wallet", "send", "delegates"):
+        win.open(key)
+        wait_idle(qtbot)
+    personal = [demo.accounts[0].address, "Demo main", "Alice (demo)", "dUSD"]
+    unlocked = _visible_text(win)
+    assert any(p in unlocked for p in personal)  # the check can fail
+    controller.lock()
+    qtbot.wait(50)
+    assert win.locked and win.shell is None
+    locked = _visible_text(win)
+    for p in personal:
+        assert p not in locked
+    assert "Warden is locked" in locked
+
+
+def test_unlock_wrong_then_right_password(qtbot, controller) -> None:
+    controller.lock()
+    screen = controller.window.unlock
+    screen.password.setText("guess")
+    screen._submit()
+    qtbot.waitUntil(lambda: screen.error.isVisible(), timeout=5000)
+    assert "not the password" in screen.error.text()
+    assert controller.window.locked
+    screen.password.setText("demo password")
+    screen._submit()
+    qtbot.waitUntil(lambda: not controller.window.locked, timeout=5000)
+
+
+def test_idle_lock_locks_after_the_timeout(qtbot, controller) -> None:
+    assert not controller.window.locked
+    controller.idle.set_minutes(0.002)  # about 120 ms
+    qtbot.waitUntil(lambda: controller.window.locked, timeout=5000)
+
+
+def test_first_run_create_asks_words_back_then_creates_the_store(qtbot, tmp_path) -> None:
+    from app.config import default_paths
+    from app.store import Store
+    from ui.first_run import FirstRunDialog, create_store
+
+    d = FirstRunDialog()
+    qtbot.addWidget(d)
+    d._next()  # create mode
+    assert d.phrase_grid.isVisibleTo(d)
+    d._next()  # phrase shown -> check page
+    words = d.new_phrase.split()
+    for pos, edit in zip(d.check_positions, d.check_edits, strict=True):
+        edit.setText("wrong")
+    d._next()
+    assert "does not match" in d.error.text()
+    for pos, edit in zip(d.check_positions, d.check_edits, strict=True):
+        edit.setText(words[pos])
+    d._next()
+    d.pw1.setText("short")
+    d.pw2.setText("short")
+    d._next()
+    assert "at least 8" in d.error.text()
+    d.pw1.setText("correct horse battery")
+    d.pw2.setText("correct horse battery")
+    d._next()
+    d.net_boxes[1].setChecked(True)  # Base too
+    with qtbot.waitSignal(d.accepted, timeout=1000):
+        d._next()
+    assert d.plan.mode == "create" and d.plan.networks == ["Ethereum", "Base"]
+    paths = default_paths().ensure()
+    store = create_store(paths, d.plan)
+    try:
+        from ui.backend import Backend
+
+        rows = Backend(store).accounts()
+        assert [r.kind for r in rows] == ["hd"]
+    finally:
+        store.close()
+    assert Store.open(paths, "correct horse battery").verify_password("correct horse battery")
+
+
+def test_first_run_import_key_refuses_a_bad_key(qtbot) -> None:
+    from ui.first_run import FirstRunDialog
+
+    d = FirstRunDialog()
+    qtbot.addWidget(d)
+    d.modes.button(2).setChecked(True)  # import a private key
+    d._next()
+    assert d.secret_edit.isVisibleTo(d) and not d.phrase_grid.isVisibleTo(d)
+    d.secret_edit.setPlainText("0x1234")
+    d._next()
+    assert "64 hexadecimal" in d.error.text()
+    d.secret_edit.setPlainText("0x" + "1" * 64)
+    d._next()
+    assert d.pages.currentIndex() == 3  # straight to the password (no words to check)

@@ -1,0 +1,110 @@
+"""Each screen on the real demo (in-process EVM, encrypted store, bundled model, delegates)."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import wait_idle
+
+
+def test_wallet_screen_shows_accounts_balances_history_and_book(qtbot, controller, demo) -> None:
+    w = controller.window.open("wallet")
+    wait_idle(qtbot)
+    assert w.account_box.currentText() == "Demo main"
+    assert w.address.text() == demo.accounts[0].address
+    symbols = {w.balances.item(i, 0).text() for i in range(w.balances.rowCount())}
+    assert {"ETH", "dUSD", "dGOV"} <= symbols
+    assert w.total.text().startswith("$")
+    assert w.history_proxy.rowCount() >= 5
+    names = {w.contacts_model.index(i, 0).data() for i in range(w.contacts_model.rowCount())}
+    assert "Alice (demo)" in names
+    # switching account reloads balances and history for it
+    w.account_box.setCurrentIndex(1)
+    wait_idle(qtbot)
+    assert w.address.text() == demo.accounts[1].address
+
+
+def test_adding_a_bad_contact_says_why_and_adds_nothing(qtbot, controller) -> None:
+    w = controller.window.open("wallet")
+    wait_idle(qtbot)
+    before = w.contacts_model.rowCount()
+    w.contact_name.setText("Typo")
+    w.contact_address.setText("0x1234")
+    w._add_contact()
+    wait_idle(qtbot)
+    assert "not an address" in w.contact_error.text()
+    assert w.contacts_model.rowCount() == before
+
+
+def test_delegates_screen_lists_runs_and_proposals(qtbot, controller, backend) -> None:
+    backend.service("delegates").run_now("approval_hygiene")
+    d = controller.window.open("delegates")
+    wait_idle(qtbot)
+    names = [d.list.item(i).text() for i in range(d.list.count())]
+    assert any("Approval hygiene" in n for n in names)
+    assert d.runs.rowCount() >= 1
+    assert "approval" in d.description.text().lower()
+    titles = [p.title for p in backend.proposals()]
+    assert any(t.startswith("Revoke the unlimited dUSD allowance") for t in titles)
+
+
+def test_market_screen_draws_price_indicators_and_portfolio(qtbot, controller) -> None:
+    m = controller.window.open("market")
+    wait_idle(qtbot)
+    names = [s.name() for s in m.price_chart.series()]
+    assert names[:3] == ["ETH/USD", "SMA 20", "EMA 50"]
+    assert m.price_chart.series()[0].count() > 300
+    assert m.rsi_chart.series()[0].count() > 300
+    assert m.value_chart.series()[0].count() > 300
+    assert m.alloc_chart.series()[0].count() >= 2
+    assert "ETH/USD closed at $" in m.brief.text()
+    assert m.findChildren(QChartView)
+
+
+def test_models_and_settings_screens(qtbot, controller) -> None:
+    mo = controller.window.open("models")
+    wait_idle(qtbot)
+    assert mo.table.rowCount() >= 1
+    assert "MB" in mo.table.item(0, 3).text()  # memory estimate
+    assert not mo.remote_enabled.isChecked()  # remote use is off by default
+    st = controller.window.open("settings")
+    wait_idle(qtbot)
+    nets = {st.net_table.item(i, 0).text() for i in range(st.net_table.rowCount())}
+    assert {"Ethereum", "Base", "Demo"} <= nets
+    st.net_table.item(0, 2).setText("not a url")
+    st._save_networks()
+    wait_idle(qtbot)
+    assert "not an RPC URL" in st.net_error.text()
+
+
+def test_keyboard_moves_between_screens(qtbot, controller) -> None:
+    win = controller.window
+    win.activateWindow()
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert win.shell.pages.currentWidget().key == "delegates"
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    send = win.shell.pages.currentWidget()
+    assert send.key == "send"
+    # the form's tab order runs top to bottom and ends on the review button
+    chain = [send.account_box]
+    for _ in range(5):
+        chain.append(chain[-1].nextInFocusChain())
+    assert send.recipient in chain
+    QApplication.processEvents()
+
+
+def test_assistant_streams_and_stops(qtbot, controller) -> None:
+    """The bundled model answers; Stop cancels the stream (few tokens, to stay quick)."""
+    a = controller.window.open("assistant")
+    wait_idle(qtbot)
+    assert a.route_badge.text() == "On this device"
+    a.input.setText("How much ETH do I have?")
+    a.send()
+    assert a.busy
+    qtbot.waitUntil(lambda: a.reply is not None and a.streaming != "", timeout=60000)
+    a.stop()
+    qtbot.waitUntil(lambda: not a.busy, timeout=30000)
+    assert a.messages[-1]["role"] == "assistant"
+    assert a.messages[-1]["content"].endswith("[stopped]")

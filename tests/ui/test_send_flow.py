@@ -1,0 +1,92 @@
+"""The whole send flow on the in-process EVM: the form, the review on the node, the dialog,
+signing, broadcast and history; a dangerous request cannot be signed without the typed
+confirmation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.errors import ReviewRequired
+from app.review_types import DANGER_CONFIRMATION
+from tests.ui.conftest import wait_idle
+from ui.demo import dangerous_approval
+
+
+def _eth(backend, address: str) -> Decimal:
+    return next(b.amount for b in backend.balances(address) if b.symbol == "ETH")
+
+
+def test_a_safe_send_goes_through(qtbot, controller, backend, demo) -> None:
+    me = demo.accounts[0].address
+    alice = demo.others["alice"]
+    before = _eth(backend, me)
+    send = controller.window.open("send")
+    wait_idle(qtbot)
+    assert send.account_box.currentData() == me
+    send.recipient.setText("Alice (demo)")  # a name from the address book
+    assert "address book" in send.recipient_note.text()
+    send.asset_box.setCurrentIndex(send.asset_box.findData("ETH"))
+    send.amount.setText("0.25")
+    assert send.fiat.text().startswith("≈ $")
+    qtbot.mouseClick(send.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: send.dialog is not None and send.dialog.isVisible(), timeout=30000)
+    dialog = send.dialog
+    assert dialog.outcome.verdict == "safe"
+    assert alice in " ".join(lab.text() for lab in dialog.findChildren(type(dialog.verdict_label)))
+    with qtbot.waitSignal(send.sent, timeout=60000) as sent:
+        qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    tx_hash = sent.args[0]
+    after = _eth(backend, me)
+    assert before - Decimal("0.25") - Decimal("0.01") < after < before - Decimal("0.25")
+    row = next(r for r in backend.history(me) if r.tx_hash == tx_hash)
+    assert (row.direction, row.amount, row.status) == ("out", Decimal("0.25"), "confirmed")
+
+
+def test_a_lookalike_recipient_is_flagged(qtbot, controller, demo) -> None:
+    send = controller.window.open("send")
+    wait_idle(qtbot)
+    alice = demo.others["alice"]
+    fake = (alice[:8] + "0" * 28 + alice[-6:]).lower()
+    send.recipient.setText(fake)
+    assert not send.lookalike.isHidden()
+    assert "only looks like Alice (demo)" in send.lookalike.text()
+    send.recipient.setText(alice)
+    assert send.lookalike.isHidden()
+
+
+def test_bad_amount_is_a_clear_message_and_builds_nothing(qtbot, controller) -> None:
+    send = controller.window.open("send")
+    wait_idle(qtbot)
+    send.recipient.setText("Alice (demo)")
+    send.amount.setText("lots")
+    send.review()
+    assert "not an amount" in send.error.text()
+    assert send.dialog is None
+    send.amount.setText("1000000")
+    send.review()
+    wait_idle(qtbot)
+    assert "above the balance" in send.error.text()
+    assert send.dialog is None
+
+
+def test_danger_cannot_be_signed_without_the_typed_confirmation(qtbot, backend, demo) -> None:
+    from ui.review_dialog import ReviewDialog
+
+    prepared, action = dangerous_approval(backend)
+    assert prepared.review.verdict == "danger"
+    history_before = len(backend.history())
+    for confirmation in (None, "", "i understand the risk", "I understand"):
+        with pytest.raises(ReviewRequired):
+            backend.sign_and_send(prepared, confirmation)
+    assert len(backend.history()) == history_before  # nothing signed, nothing recorded
+    dialog = ReviewDialog(prepared.review, action=action)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.sign_button.isEnabled()
+    qtbot.keyClicks(dialog.typed, DANGER_CONFIRMATION)
+    assert dialog.sign_button.isEnabled()
+    tx_hash = backend.sign_and_send(prepared, dialog.confirmation())
+    assert tx_hash.startswith("0x")
