@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from app.errors import StoreCorrupted, WrongPassword
 
@@ -45,7 +46,20 @@ def apply_pragmas(dbapi_conn: Any) -> None:
 
 
 def make_engine(path: Path, key: bytes, **kwargs: Any) -> Engine:
-    """An engine whose every connection is keyed before use, with WAL and full sync."""
+    """An engine whose every connection is keyed before use, with WAL and full sync.
+
+    The dialect's default SingletonThreadPool keeps at most five per-thread connections and
+    closes other threads' connections beyond that, which crashed a process with eight writer
+    threads (delegates, scheduler, GUI workers). A QueuePool hands each connection to one
+    thread at a time, so sharing them across threads is safe.
+    """
+    kwargs.setdefault("poolclass", QueuePool)
+    if kwargs["poolclass"] is QueuePool:
+        kwargs.setdefault("pool_size", 5)
+        kwargs.setdefault("max_overflow", 10)
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("check_same_thread", False)
+        kwargs["connect_args"] = connect_args
     engine = create_engine(_raw_key_url(Path(path), key), **kwargs)
 
     @event.listens_for(engine, "connect")
