@@ -20,6 +20,7 @@ from typing import Any
 from app.review_types import ReviewOutcome
 from delegates.tx_review.decode import decode_request
 from delegates.tx_review.facts import NATIVE, Account, Facts, Token, norm
+from delegates.tx_review.known_contracts import known_contract
 from delegates.tx_review.review import review_request
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,9 @@ class NodeReviewer:
         except Exception:
             return Account(is_contract=cached_contract, verified_source=verified)
         age = None
+        known = known_contract(self.chain_id, address) if is_contract else None
+        if verified is None and known is not None:
+            verified = True
         if is_contract:
             block = cached_block if cached_contract and cached_block is not None else None
             if block is None:
@@ -138,7 +142,7 @@ class NodeReviewer:
                     age = None
         return Account(
             is_contract=is_contract, age_days=age, verified_source=verified,
-            label=self._label(address),
+            label=self._label(address) or known,
         )  # fmt: skip
 
     def token(self, address: str) -> Token | None:

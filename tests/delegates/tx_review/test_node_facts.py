@@ -197,3 +197,22 @@ def test_dead_node_leaves_facts_unknown(tmp_path: Path) -> None:
     )
     # nothing could be learned about the spender: unknown is not safe
     assert "approval_to_new_contract" in out.codes and out.verdict == "danger"
+
+
+PERMIT2 = "0x000000000022D473030F116dDEE9F6B43aC78BA3"
+
+
+def test_known_verified_contract_is_verified_only_where_it_has_code(world) -> None:
+    """Permit2's address is on the bundled list: verified once it has code, unknown before."""
+    w3, r = world["w3"], world["reviewer"]
+    approve_permit2 = "0x095ea7b3" + encode(["address", "uint256"], [PERMIT2, 5]).hex()
+    request = _tx(world, world["token"], approve_permit2)
+    before = r.gather_facts(request).account(PERMIT2)
+    assert before.is_contract is False and before.verified_source is None
+    w3.provider.make_request("anvil_setCode", [PERMIT2, "0x00"])
+    after = r.gather_facts(request).account(PERMIT2)
+    assert after.is_contract is True
+    assert after.verified_source is True
+    assert after.label == "Uniswap Permit2"
+    # a contract that is not on the list stays unverified-unknown
+    assert r.gather_facts(request).account(world["token"]).verified_source is None
