@@ -35,7 +35,8 @@ from models.training.prompts import (
 from models.training.scenarios import make_case
 from models.training.teacher import codes_of, label
 
-MAX_WHYS = 4
+MAX_WHYS = 3
+MAX_WHY_CHARS = 160
 DEFAULT_SIZES = {"review": 900, "explain": 300, "intent": 300, "brief": 60, "heldout": 120}
 TINY_SIZES = {"review": 6, "explain": 3, "intent": 3, "brief": 2, "heldout": 4}
 
@@ -53,7 +54,7 @@ def review_record(case: dict[str, Any]) -> dict[str, Any]:
     s = Scrubber()
     labels = case["labels"]
     desc = s(describe(case["request"], case["facts"]))
-    whys = [s(f["detail"]) for f in labels["findings"][:MAX_WHYS]]
+    whys = [s(f["detail"])[:MAX_WHY_CHARS] for f in labels["findings"][:MAX_WHYS]]
     answer = review_answer(s(labels["action"]), whys, labels["verdict"], codes_of(labels))
     return {"task": "review", "messages": review_messages(desc), "answer": answer}
 

@@ -217,7 +217,14 @@ class Describer:
         origin = r.get("origin") or "the user (in the app)"
         head = f"Request {method} on chain {r.get('chain_id')} from {origin}"
         trusted = [str(t).split("://")[-1] for t in self.facts.get("trusted_origins") or []]
-        lines = [head, f"Trusted origins: {', '.join(trusted) or 'none'}"]
+        lines = [head]
+        if r.get("origin"):
+            host = str(r.get("origin")).split("://")[-1]
+            # the list matters only to judge an origin that is not itself on it
+            ok = host in trusted
+            lines.append(
+                "Origin is trusted" if ok else f"Trusted origins: {', '.join(trusted) or 'none'}"
+            )
         if method == "eth_sendTransaction":
             to = p.get("to")
             if to:
