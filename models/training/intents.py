@@ -1,5 +1,8 @@
 """Intent-parsing examples: a sentence a user types, and the wallet action it means.
 
+Actions follow the runtime's ``models.intents.INTENT_SCHEMA`` (send, swap, add_contact,
+check_balance, explain_last_tx, clarify; ``chain`` is null when the sentence names none).
+
 Built from templates with random names, amounts, assets and chains, and kept disjoint from
 the runtime's labelled evaluation set (``models/data/intents.jsonl``): any generated sentence
 that also appears there is dropped.
@@ -34,7 +37,6 @@ NAMES = [
 ASSETS = ["ETH", "USDC", "USDT", "DAI", "WETH", "LINK", "UNI", "ARB", "OP", "POL", "WBTC"]
 CHAINS = {
     "ethereum": "ethereum",
-    "mainnet": "ethereum",
     "base": "base",
     "arbitrum": "arbitrum",
     "optimism": "optimism",
@@ -118,23 +120,22 @@ def make_intent(rng: random.Random) -> tuple[str, dict[str, Any]]:
     }
     if kind == "send":
         action: dict[str, Any] = {"action": "send", "amount": amount, "asset": asset, "to": name}
+        action["chain"] = None
         text = rng.choice(SEND)
     elif kind == "swap":
         action = {"action": "swap", "amount": amount, "from_asset": asset, "to_asset": asset2}
+        action["chain"] = None
         text = rng.choice(SWAP)
     elif kind == "contact":
         action = {"action": "add_contact", "name": name, "address": address}
         text, chain = rng.choice(CONTACT), None
     elif kind == "balance":
         text = rng.choice(BALANCE)
-        action = {"action": "check_balance"}
-        if "{asset}" in text:
-            action["asset"] = asset
-        if "{on}" not in text:
-            chain = None
+        action = {"action": "check_balance", "asset": asset if "{asset}" in text else None}
+        action["chain"] = None
     elif kind == "explain":
         text, chain = rng.choice(EXPLAIN), None
-        action = {"action": "explain_last_transaction"}
+        action = {"action": "explain_last_tx"}
     else:
         text, question = rng.choice(AMBIGUOUS)
         action = {"action": "clarify", "question": question.format(**fill)}
@@ -145,5 +146,5 @@ def make_intent(rng: random.Random) -> tuple[str, dict[str, Any]]:
         fill["on"] = ""
     sentence = text.format(**fill)
     if rng.random() < 0.3:
-        sentence = sentence.capitalize()
+        sentence = sentence[0].upper() + sentence[1:]
     return sentence, action

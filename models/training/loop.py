@@ -55,13 +55,14 @@ def set_seed(seed: int) -> None:
 
 
 def encode(tok: Any, record: dict[str, Any], max_len: int) -> tuple[list[int], list[int]]:
-    """Token ids of prompt + answer, and labels that are IGNORE on the prompt."""
+    """Token ids of prompt + answer, and labels that are IGNORE on the prompt (a longer
+    example than ``max_len`` comes back empty: cutting it would drop its verdict)."""
     prompt = tok.apply_chat_template(record["messages"], add_generation_prompt=True, tokenize=False)
     p_ids = tok(prompt, add_special_tokens=False).input_ids
     a_ids = tok(record["answer"] + tok.eos_token + "\n", add_special_tokens=False).input_ids
-    ids = (p_ids + a_ids)[:max_len]
-    labels = ([IGNORE] * len(p_ids) + a_ids)[:max_len]
-    return ids, labels
+    if len(p_ids) + len(a_ids) > max_len:
+        return [], []
+    return p_ids + a_ids, [IGNORE] * len(p_ids) + a_ids
 
 
 def batches(
