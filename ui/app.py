@@ -127,12 +127,32 @@ class WardenApp(QObject):
             window=self.window,
         )
         self.window.show_unlocked(ctx)
+        for start in backend.services.pop("start_later", []):
+            Op(start, lane="network").success(lambda parts: self._started(backend, parts)).run()
         Op(lambda: backend.pref("idle_lock_minutes", 10), lane="store").success(
             lambda m: self.idle.set_minutes(float(m or 0))
         ).failure(lambda _e: self.idle.set_minutes(10)).run()
 
-    def lock(self) -> None:
-        """Forget everything personal: screens destroyed, bridge detached, store closed."""
+    def _started(self, backend: Backend, parts: dict[str, Any]) -> None:
+        """A part that started after the window (the delegates): plug it in and redraw."""
+        backend.services.update(parts)
+        sink = parts.get("notify_sink")
+        if sink is not None:
+            from ui.tray import TrayBackend
+
+            sink.target = TrayBackend(self.notifier)
+        holdings = parts.get("holdings")
+        if holdings is not None:
+            from ui.compose import holdings_for_market
+
+            holdings["fn"] = lambda: holdings_for_market(backend)
+        shell = self.window.shell
+        if shell is not None and "delegates" in shell.screens and backend is self.backend:
+            shell.screens["delegates"].refresh()
+
+    def lock(self, *, wait: bool = False) -> None:
+        """Forget everything personal: screens destroyed, bridge detached, store closed
+        (on the store's worker; ``wait`` closes right here, as quitting does)."""
         if self.window.locked:
             return
         for dlg in self.window.findChildren(QObject):
@@ -145,7 +165,9 @@ class WardenApp(QObject):
             self.bridge = None
         backend, self.backend = self.backend, None
         self.window.show_locked()
-        if backend is not None:
+        if backend is not None and wait:
+            backend.close()
+        elif backend is not None:
             Op(backend.close, lane="store").failure(
                 lambda e: log.error("closing the store failed", exc_info=e)
             ).run()
@@ -186,7 +208,7 @@ class WardenApp(QObject):
 
     def quit(self) -> None:
         self.window.allow_close = lambda: True
-        self.lock()
+        self.lock(wait=True)
         self.window.close()
         self.qapp.quit()
 

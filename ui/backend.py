@@ -247,9 +247,13 @@ class Backend:
 
     def add_closers(self, closers: list[Callable[[], None]]) -> None:
         """Run these, in order, when the backend closes (the store locks)."""
-        self._closers = list(closers)
+        self._closers = closers  # the same list: parts started later add themselves
 
     def close(self) -> None:
+        """Stop what runs on the store and drop the key; a second call does nothing."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         for fn in getattr(self, "_closers", []):
             try:
                 fn()

@@ -45,7 +45,7 @@ def _recorded_prices() -> dict[str, Decimal]:
 
 
 def optional_services(
-    store: Any, bus: EventBus, models_dir: Path, w3: Any, closers: list[Any]
+    store: Any, bus: EventBus, models_dir: Path, w3: Any, closers: list[Any], *, later: bool = False
 ) -> dict[str, Any]:
     """Model catalog, assistant and delegates: each one that starts is plugged in.
     ``closers`` collects what must stop when the store locks."""
@@ -63,10 +63,19 @@ def optional_services(
             out["assistant"] = AssistantService(out["catalog"], store)
         except Exception as exc:
             log.warning("assistant unavailable: %s", exc)
-    try:
-        out.update(start_delegates(store, bus, w3, closers))
-    except Exception as exc:
-        log.warning("delegates unavailable: %s", exc)
+
+    def delegates_now() -> dict[str, Any]:
+        try:
+            return start_delegates(store, bus, w3, closers)
+        except Exception as exc:
+            log.warning("delegates unavailable: %s", exc)
+            return {}
+
+    if later:
+        # Started on a worker once the window shows, so unlocking does not wait for it.
+        out["start_later"] = [delegates_now]
+    else:
+        out.update(delegates_now())
     return out
 
 
@@ -191,7 +200,7 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
         log.info("node-backed reviewer unavailable: %s", exc)
     closers: list[Any] = []
     # Delegates get no chain here: connecting would make unlocking wait on the node.
-    extra = optional_services(store, bus, paths.models_dir, None, closers)
+    extra = optional_services(store, bus, paths.models_dir, None, closers, later=True)
     extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
     closers.append(store.close)
     backend = wallet_backend(store, connect, network, reviewer=reviewer, bus=bus, extra=extra)
