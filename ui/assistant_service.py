@@ -36,8 +36,10 @@ class AssistantService:
         self.catalog = catalog
         self.store = store
         self.task = task
-        # The composition root plugs in facts with balances from the chain (see wallet_facts).
+        # The composition root plugs in facts with balances from the chain (see wallet_facts)
+        # and the backend, from which balance and last-transaction answers are computed.
         self.facts_fn = facts_fn
+        self.backend: Any = None
         self._local: Any = None
 
     # -- models ---------------------------------------------------------------------------
@@ -124,16 +126,115 @@ class AssistantService:
         return RemotePreview(remote.base_url, sent)
 
     def parse_intent(self, text: str) -> WalletAction | None:
-        try:
-            from models import intent  # type: ignore[attr-defined]
-        except ImportError:
+        """A sentence that reads like an order becomes an action to confirm (or a question
+        back); anything else gets None and is answered as chat."""
+        if not (looks_like_action(text) or looks_like_wallet_question(text)):
             return None
-        action = intent.parse_intent(self._local_model(), text)
+        from models.choice import ModelChoices
+        from models.intents import parse_intent
+        from models.runtime import LocalModel
+
+        name = ModelChoices(self.store).get("intent")
+        model = self._local_model() if name == self._local_model().name else None
+        model = model or LocalModel(self.catalog.checked(name))
+        action = parse_intent(model, text)
+        if self.backend is not None and not looks_like_action(text):
+            answer = wallet_question_answer(self.backend, text, action)
+            if answer is not None:
+                return WalletAction("answer", answer)
+        if action.get("action") == "clarify" and not looks_like_action(text):
+            return None  # a question the parser could not place: answer it as chat
         return to_wallet_action(action)
 
     def close(self) -> None:
         if self._local is not None:
             self._local.close()
+
+
+ACTION_WORDS = ("send", "pay", "transfer", "swap", "exchange", "save", "add contact", "add ")
+
+
+def looks_like_action(text: str) -> bool:
+    """Cheap gate before the structured parse: orders start with or contain an action verb."""
+    low = f" {text.lower().strip()} "
+    return any(f" {w.strip()} " in low or low.strip().startswith(w.strip()) for w in ACTION_WORDS)
+
+
+WALLET_QUESTIONS = ("how much", "balance", "last transaction", "last tx", "what did i")
+
+
+def looks_like_wallet_question(text: str) -> bool:
+    low = text.lower()
+    return any(q in low for q in WALLET_QUESTIONS)
+
+
+BALANCE_WORDS = ("how much", "balance", "hold", "do i have", "how many")
+LAST_TX_WORDS = ("last", "latest", "recent", "transaction", " tx")
+
+
+def wallet_question_answer(backend: Any, text: str, parsed: dict[str, Any]) -> str | None:
+    """Balance and last-transaction questions are answered by code from the node and the
+    store. The parse is trusted only where the sentence says so itself (the bundled model
+    is small and sometimes mistakes one question for the other)."""
+    low = f" {text.lower()} "
+    asks_balance = any(w in low for w in BALANCE_WORDS)
+    asks_last = any(w in low for w in LAST_TX_WORDS)
+    kind = parsed.get("action")
+    if kind == "check_balance" and asks_balance or asks_balance and not asks_last:
+        asset = parsed.get("asset") if kind == "check_balance" else None
+        if not asset or f" {str(asset).lower()}" not in low.replace("?", " "):
+            asset = next(
+                (
+                    b.symbol
+                    for acc in backend.accounts()[:1]
+                    for b in backend.balances(acc.address)
+                    if f" {b.symbol.lower()} " in low.replace("?", " ")
+                ),
+                None,
+            )
+        return balance_answer(backend, asset)
+    if asks_last and not asks_balance:
+        return last_tx_answer(backend)
+    return None
+
+
+def balance_answer(backend: Any, asset: str | None) -> str:
+    """Computed from the node and the store: the numbers shown are never the model's."""
+    from ui.table_models import format_amount, format_fiat
+
+    parts = []
+    for acc in backend.accounts():
+        rows = [
+            b
+            for b in backend.balances(acc.address)
+            if not asset or b.symbol.upper() == asset.upper()
+        ]
+        held = [
+            f"{format_amount(b.amount, 6)} {b.symbol}"
+            + (f" ({format_fiat(b.fiat)})" if b.fiat is not None else "")
+            for b in rows
+            if b.amount
+        ]
+        if held:
+            parts.append(f"{acc.name}: {', '.join(held)}")
+    what = asset.upper() if asset else "anything"
+    if not parts:
+        return f"Your accounts hold no {what} on this network."
+    return "You hold " + "; ".join(parts) + "."
+
+
+def last_tx_answer(backend: Any) -> str:
+    from ui.table_models import format_amount
+
+    rows = [r for r in backend.history() if not r.hidden]
+    if not rows:
+        return "There is no transaction in your history yet."
+    r = rows[0]
+    who = r.counterparty_name or r.counterparty
+    when = r.when.strftime("%Y-%m-%d %H:%M") if r.when else "recently"
+    verb, prep = ("received", "from") if r.direction == "in" else ("sent", "to")
+    amount = f"{format_amount(r.amount)} {r.asset}"
+    return f"Your last transfer: you {verb} {amount} {prep} {who} ({when}, {r.status})."
 
 
 def to_wallet_action(action: Any) -> WalletAction | None:
@@ -146,22 +247,33 @@ def to_wallet_action(action: Any) -> WalletAction | None:
         return None
     if kind in ("question", "clarify"):
         return WalletAction("question", str(data.get("question") or "Could you say more?"))
-    fields = {
-        "recipient": data.get("recipient") or data.get("to") or "",
-        "amount": data.get("amount") or "",
-        "asset": data.get("asset") or data.get("token") or "",
-    }
     if kind == "send":
-        desc = f"Send {fields['amount']} {fields['asset']} to {fields['recipient']}".strip()
-        network = data.get("network") or data.get("chain")
-        if network:
-            desc += f" on {network}"
+        fields = {
+            "recipient": str(data.get("to") or data.get("recipient") or ""),
+            "amount": str(data.get("amount") or ""),
+            "asset": str(data.get("asset") or ""),
+        }
+        desc = f"Send {fields['amount']} {fields['asset']} to {fields['recipient']}"
+        if data.get("chain"):
+            desc += f" on {data['chain']}"
         return WalletAction(
-            "send",
-            desc + ". You will review it before anything is signed.",
-            {k: v for k, v in fields.items() if v},
+            "send", desc + ". You will review it before anything is signed.", fields
         )
-    return WalletAction(kind, kind.replace("_", " ").capitalize(), fields)
+    if kind == "add_contact":
+        fields = {"name": str(data.get("name") or ""), "address": str(data.get("address") or "")}
+        return WalletAction(
+            "add_contact",
+            f"Save {fields['address']} as “{fields['name']}” in your address book.",
+            fields,
+        )
+    if kind == "swap":
+        return WalletAction(
+            "swap",
+            f"Swap {data.get('amount')} {data.get('from_asset')} for {data.get('to_asset')}. "
+            "Swaps are not built into Warden yet; use a swap site, and Warden will review the "
+            "transaction it asks you to sign.",
+        )
+    return None  # balance and explanation questions are answered as chat
 
 
 def wallet_facts(backend: Any, history_lines: int = 5) -> str:

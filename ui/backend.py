@@ -609,28 +609,27 @@ class Backend:
         ModelChoices(self.store, known).set(task, name)
 
     def remote_settings(self) -> RemoteSettings:
-        svc = self.services.get("remote")
-        if svc is not None:
-            return svc.settings()  # type: ignore[no-any-return]
-        raw = self.pref("remote_host", {}) or {}
-        return RemoteSettings(bool(raw.get("enabled")), raw.get("url", ""), raw.get("model", ""))
+        from models import remote_config
+
+        saved = remote_config.load_settings(self.store)
+        has_key = bool(saved.url and remote_config.get_api_key(saved.url))
+        model = "" if saved.model == "default" else saved.model
+        return RemoteSettings(saved.enabled, saved.url, model, has_key)
 
     def save_remote_settings(self, settings: RemoteSettings, api_key: str | None) -> None:
-        if settings.enabled and not settings.url.startswith(("http://", "https://")):
-            raise InvalidInput(
-                "The host URL must start with https:// (or http:// on this machine).",
-                hint="For example https://host.example/v1",
-            )
-        svc = self.services.get("remote")
-        if svc is not None:
-            svc.save(settings, api_key)
-            return
-        if api_key:
-            raise _not_available("Saving an API key")
-        self.set_pref(
-            "remote_host",
-            {"enabled": settings.enabled, "url": settings.url, "model": settings.model},
+        """Kept with the model runtime's own settings; the API key goes to the keyring only."""
+        from models import remote_config
+
+        if settings.enabled and not settings.url:
+            raise InvalidInput("Type the host's URL first.", hint="For example https://host/v1")
+        remote_config.save_settings(
+            self.store,
+            remote_config.RemoteSettings(
+                enabled=settings.enabled, url=settings.url, model=settings.model or "default"
+            ),
         )
+        if api_key:
+            remote_config.set_api_key(settings.url, api_key)
 
     # -- store security -------------------------------------------------------------------
     def change_password(self, old: str, new: str) -> None:

@@ -140,6 +140,7 @@ def finish(backend: Backend, closers: list[Any]) -> Backend:
     assistant = backend.services.get("assistant")
     if assistant is not None:
         assistant.facts_fn = lambda: wallet_facts(backend)
+        assistant.backend = backend
         closers.insert(0, assistant.close)
     holdings = backend.services.get("holdings")
     if holdings is not None:

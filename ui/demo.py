@@ -27,7 +27,7 @@ SCREENSHOTS = (
     ("models", "models.png"),
     ("settings", "settings.png"),
 )
-DEMO_QUESTION = "How much ETH do I have?"
+DEMO_QUESTIONS = ("How much ETH do I have?", "send 0.1 ETH to alice")
 
 
 def ask_model() -> bool:
@@ -178,11 +178,12 @@ def save_screenshots(controller: WardenApp, directory: Path) -> int:
 
 
 def _ask_demo_question(app: QApplication, screen: Any) -> None:
-    """Ask the assistant one question and wait (bounded) for the streamed answer."""
-    screen.input.setText(DEMO_QUESTION)
-    screen.send()
-    end = time.monotonic() + 60
-    while screen.busy and time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.03)
-    wait_idle(app, timeout=5)
+    """Ask the assistant a question and give it an order; wait (bounded) for each answer."""
+    for text in DEMO_QUESTIONS:
+        screen.input.setText(text)
+        screen.send()
+        end = time.monotonic() + 60
+        while screen.busy and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.03)
+        wait_idle(app, timeout=5)

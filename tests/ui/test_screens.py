@@ -100,7 +100,7 @@ def test_assistant_streams_and_stops(qtbot, controller) -> None:
     a = controller.window.open("assistant")
     wait_idle(qtbot)
     assert a.route_badge.text() == "On this device"
-    a.input.setText("How much ETH do I have?")
+    a.input.setText("Explain in one line what a gas fee is.")
     a.send()
     assert a.busy
     qtbot.waitUntil(lambda: a.reply is not None and a.streaming != "", timeout=60000)
@@ -108,3 +108,67 @@ def test_assistant_streams_and_stops(qtbot, controller) -> None:
     qtbot.waitUntil(lambda: not a.busy, timeout=30000)
     assert a.messages[-1]["role"] == "assistant"
     assert a.messages[-1]["content"].endswith("[stopped]")
+
+
+def test_assistant_turns_an_order_into_an_action_to_confirm(qtbot, controller) -> None:
+    """The bundled model parses the order with grammar-constrained decoding; whatever it
+    returns, nothing is sent: either a card to confirm, or a question back."""
+    a = controller.window.open("assistant")
+    wait_idle(qtbot)
+    a.input.setText("send 0.1 ETH to alice")
+    a.send()
+    qtbot.waitUntil(lambda: not a.busy, timeout=90000)
+    wait_idle(qtbot)
+    if a.action is not None and a.action.kind == "send":
+        assert not a.action_card.isHidden()
+        assert a.action.fields == {"recipient": "alice", "amount": "0.1", "asset": "ETH"}
+        a._do_action()  # opens Send, prefilled; the review still comes before any signing
+        send = controller.window.shell.pages.currentWidget()
+        assert send.key == "send"
+        assert send.resolved_recipient() != "alice"  # resolved through the address book
+        assert send.amount.text() == "0.1"
+    else:
+        assert a.messages[-1]["role"] == "assistant"
+        assert a.messages[-1]["content"].strip().endswith("?")
+
+
+def test_balance_questions_are_answered_with_computed_numbers(qtbot, controller, backend) -> None:
+    a = controller.window.open("assistant")
+    wait_idle(qtbot)
+    a.input.setText("How much ETH do I have?")
+    a.send()
+    qtbot.waitUntil(lambda: not a.busy, timeout=90000)
+    answer = a.messages[-1]["content"]
+    main = backend.accounts()[0]
+    eth = next(b for b in backend.balances(main.address) if b.symbol == "ETH")
+    assert answer.startswith("You hold Demo main: ")
+    assert f"{eth.amount:.4f}"[:-1] in answer.replace(",", "")
+    assert "dUSD" not in answer  # only the asset asked about
+
+
+def test_remote_host_badge_shows_exactly_what_would_be_sent(
+    qtbot, controller, backend, demo
+) -> None:
+    """Nothing is sent here: the preview is built locally (the host URL is never contacted)."""
+    from ui.backend import RemoteSettings
+
+    backend.save_remote_settings(RemoteSettings(True, "http://127.0.0.1:9/v1", "big"), None)
+    try:
+        a = controller.window.open("assistant")
+        wait_idle(qtbot)
+        address = demo.accounts[0].address
+        long_text = f"Summarise the history of {address}. " + "Details follow. " * 2500
+        a.input.setText(long_text)
+        a._update_preview()
+        wait_idle(qtbot)
+        assert a.route_badge.text() == "Goes to http://127.0.0.1:9/v1"
+        assert not a.preview.isHidden()
+        sent = a.preview.text()
+        assert "What will be sent" in sent and "ADDR_" in sent
+        assert address not in sent and address.lower() not in sent.lower()
+        a.input.setText("short question")
+        a._update_preview()
+        wait_idle(qtbot)
+        assert a.route_badge.text() == "On this device" and a.preview.isHidden()
+    finally:
+        backend.save_remote_settings(RemoteSettings(False, "", ""), None)

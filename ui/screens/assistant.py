@@ -163,18 +163,41 @@ class AssistantScreen(Screen):
             return
         show_message(self.error, "")
         self.input.clear()
+        self._dismiss_action()
         self.messages.append({"role": "user", "content": text})
         self.streaming = ""
+        self.pending = True
+        self._stop_asked = False
+        self.send_button.setEnabled(False)
+        self.render_chat()
+
+        def understood(action: WalletAction | None) -> None:
+            if action is None or self._stop_asked:
+                self._chat(text)
+                return
+            self.pending = False
+            self._got_action(action)
+            reply = (
+                action.description
+                if action.kind in ("question", "answer")
+                else "I understood this as a wallet action. Check it below and confirm; "
+                "nothing happens until you do."
+            )
+            self.messages.append({"role": "assistant", "content": reply})
+            self.send_button.setEnabled(True)
+            self.render_chat()
+
+        # An order becomes an action to confirm; anything else is answered as chat.
+        Op(lambda: self.backend.parse_intent(text), lane="network").success(understood).failure(
+            lambda _e: self._chat(text)
+        ).run()
+
+    def _chat(self, text: str) -> None:
         history = list(self.messages)
         manager = tasks()
 
         def on_token(piece: str) -> None:  # on the model's thread
             manager.on_main(lambda: self._token(piece))
-
-        self.send_button.setEnabled(False)
-        self.stop_button.setEnabled(False)
-        self.pending = True
-        self.render_chat()
 
         def started(reply: Any) -> None:
             self.pending = False
@@ -187,15 +210,12 @@ class AssistantScreen(Screen):
         def failed(exc: BaseException) -> None:
             self.pending = False
             self._failed(exc)
+            self.render_chat()
 
-        self._stop_asked = False
         # Loading the model and gathering the wallet's facts touch the disk and the node.
         Op(lambda: self.backend.chat(history, on_token), lane="network").success(started).failure(
             failed
         ).run()
-        Op(lambda: self.backend.parse_intent(text), lane="network").success(
-            self._got_action
-        ).failure(lambda _e: None).run()
 
     def _token(self, piece: str) -> None:
         self.streaming += piece
@@ -243,8 +263,14 @@ class AssistantScreen(Screen):
         if action is None:
             self.action_card.hide()
             return
+        if action.kind in ("question", "answer"):
+            self.action = None
+            return  # said in the conversation
         self.action_text.setText(action.description)
-        self.action_go.setVisible(action.kind == "send")
+        self.action_go.setVisible(action.kind in ("send", "add_contact"))
+        self.action_go.setText(
+            "Continue in Send…" if action.kind == "send" else "Add to address book"
+        )
         self.action_card.show()
 
     def _dismiss_action(self) -> None:
@@ -255,4 +281,9 @@ class AssistantScreen(Screen):
         action = self.action
         if action is not None and action.kind == "send":
             self.ctx.navigate("send", **action.fields)
+        elif action is not None and action.kind == "add_contact":
+            f = action.fields
+            Op(lambda: self.backend.add_contact(f["name"], f["address"])).success(
+                lambda c: self.ctx.status(f"Saved {c.name}")
+            ).failure(self._failed).run()
         self._dismiss_action()

@@ -177,6 +177,11 @@ class SendScreen(Screen):
         for c in self.contacts:
             if text.lower() == c.name.lower():
                 return c.address
+        if text and not text.lower().startswith("0x"):
+            # "alice" from the assistant: a name that starts exactly one contact's name
+            found = [c for c in self.contacts if c.name.lower().startswith(text.lower())]
+            if len(found) == 1:
+                return found[0].address
         return text
 
     def _check_recipient(self, *_a: object) -> None:
