@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ class ModelEntry:
             "chat_template": self.info.chat_template is not None,
             "license": self.info.license,
             "adapter": Path(self.adapter.path).name if self.adapter else None,
-            "settings": self.settings.to_json(),
+            "settings": asdict(self.settings),
             "path": self.info.path,
         }
 

@@ -75,10 +75,11 @@ class RemoteModel:
         if options.seed is not None:
             body["seed"] = options.seed
         if options.schema is not None:
-            body["messages"] = [
-                {"role": "system", "content": schema_instruction(options.schema)},
-                *msgs,
-            ]
+            if options.schema_hint:
+                body["messages"] = [
+                    {"role": "system", "content": schema_instruction(options.schema)},
+                    *msgs,
+                ]
             if self._json_schema:
                 body["response_format"] = {
                     "type": "json_schema",

@@ -93,7 +93,7 @@ class LocalModel:
         opts = options or GenerationOptions()
         reply = Reply(on_token)
         msgs = [dict(m) for m in messages]
-        if opts.schema is not None:
+        if opts.schema is not None and opts.schema_hint:
             msgs = [{"role": "system", "content": schema_instruction(opts.schema)}, *msgs]
         self._ensure_thread()
         self._jobs.put(_Job(msgs, opts, reply, time.monotonic() + opts.timeout_s))

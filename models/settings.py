@@ -36,7 +36,9 @@ class ModelSettings:
             raise InvalidInput("The idle time before unloading must be positive.")
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Only what differs from the defaults: a default (threads) follows the machine."""
+        defaults = asdict(ModelSettings())
+        return {k: v for k, v in asdict(self).items() if v != defaults[k]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModelSettings:
@@ -58,6 +60,9 @@ class GenerationOptions:
     temperature: float | None = None
     timeout_s: float = 60.0
     schema: dict[str, Any] | None = None
+    # Also show the schema to the model in a system message. A prompt that already teaches
+    # the shape (by examples) turns it off: a small model reads a long schema badly.
+    schema_hint: bool = True
     stop: tuple[str, ...] = ()
     seed: int | None = None
     # Benchmarks only: keep generating to max_tokens so every run does the same work.
