@@ -585,10 +585,34 @@ class Backend:
             return ""
 
     def import_model(self, path: Any, progress: Callable[[float], None] | None = None) -> ModelRow:
+        """Check and copy a GGUF into the catalog; ``progress`` gets the copied fraction,
+        read from the size of the catalog's temporary copy as it grows."""
+        import threading
+        from pathlib import Path
+
         catalog = self.service("catalog")
-        if progress is not None:
-            progress(0.05)
-        entry = catalog.import_model(path)
+        src = Path(path)
+        total = max(src.stat().st_size, 1) if src.exists() else 1
+        done = threading.Event()
+
+        def watch() -> None:
+            folder = Path(catalog.models_dir)
+            while not done.wait(0.1):
+                sizes = [
+                    p.stat().st_size
+                    for p in (folder.glob(".*.gguf.*") if folder.exists() else [])
+                    if p.is_file()
+                ]
+                if sizes and progress is not None:
+                    progress(min(max(sizes) / total, 0.99))
+
+        watcher = threading.Thread(target=watch, name="import-progress", daemon=True)
+        watcher.start()
+        try:
+            entry = catalog.import_model(src)
+        finally:
+            done.set()
+            watcher.join()
         if progress is not None:
             progress(1.0)
         return next(r for r in self.models() if r.name == entry.name)

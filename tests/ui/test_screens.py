@@ -172,3 +172,30 @@ def test_remote_host_badge_shows_exactly_what_would_be_sent(
         assert a.route_badge.text() == "On this device" and a.preview.isHidden()
     finally:
         backend.save_remote_settings(RemoteSettings(False, "", ""), None)
+
+
+def test_importing_a_gguf_shows_progress_and_adds_it(qtbot, controller, tmp_path) -> None:
+    """A real GGUF (a copy of the bundled model under another name) goes through the catalog's
+    checks; a file that is not a GGUF is refused with a message and adds nothing."""
+    import shutil
+
+    from models.bundled import bundled_model_path
+
+    mo = controller.window.open("models")
+    wait_idle(qtbot)
+    before = mo.table.rowCount()
+    bad = tmp_path / "notes.gguf"
+    bad.write_text("not a model")
+    mo.import_model(bad)
+    wait_idle(qtbot)
+    assert mo.error.text() and mo.table.rowCount() == before
+    seen: list[int] = []
+    mo.progress.valueChanged.connect(seen.append)
+    copy = tmp_path / "tiny-copy.gguf"
+    shutil.copy(bundled_model_path(), copy)
+    mo.import_model(copy)
+    qtbot.waitUntil(lambda: mo.import_button.isEnabled(), timeout=60000)
+    wait_idle(qtbot)
+    assert mo.table.rowCount() == before + 1
+    assert seen and max(seen) == 100
+    assert mo.progress.isHidden()

@@ -90,3 +90,28 @@ def test_danger_cannot_be_signed_without_the_typed_confirmation(qtbot, backend, 
     assert dialog.sign_button.isEnabled()
     tx_hash = backend.sign_and_send(prepared, dialog.confirmation())
     assert tx_hash.startswith("0x")
+
+
+def test_a_delegate_proposal_is_approved_through_the_review(qtbot, controller, backend) -> None:
+    """Approval hygiene proposes revoking the risky allowance; approving opens the same review
+    dialog as a send, and only after it the revoke is signed and the proposal closes."""
+    backend.service("delegates").run_now("approval_hygiene")
+    d = controller.window.open("delegates")
+    wait_idle(qtbot)
+    pending = [p for p in backend.proposals() if p.kind == "revoke"]
+    assert pending
+    d.approve(pending[0].id)
+    qtbot.waitUntil(lambda: d.dialog is not None and d.dialog.isVisible(), timeout=30000)
+    dialog = d.dialog
+    assert dialog.outcome.decoded  # the revoke was decoded by the review
+    if dialog.outcome.verdict == "caution":
+        dialog.tick.setChecked(True)
+    assert dialog.outcome.verdict != "danger"
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pending[0].id not in {p.id for p in backend.proposals()}, timeout=60000)
+    wait_idle(qtbot)
+    # the allowance is gone: a new run finds nothing to propose for it
+    backend.service("delegates").run_now("approval_hygiene")
+    assert not [
+        p for p in backend.proposals() if p.payload.get("spender") == pending[0].payload["spender"]
+    ]
