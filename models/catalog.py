@@ -124,7 +124,8 @@ class Catalog:
         return entries
 
     def names(self) -> list[str]:
-        return [e.name for e in self.entries()]
+        """Catalog names, without reading the bundled file (that takes seconds)."""
+        return [BUNDLED_NAME, *sorted(self._read_index()["models"])]
 
     def get(self, name: str = BUNDLED_NAME) -> ModelEntry:
         data = self._read_index()

@@ -13,6 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,12 +39,14 @@ _STOP = object()
 _UNLOAD = object()
 
 
-def open_llama(entry: ModelEntry) -> Any:
-    """Load the model as the runtime does (also used by the benchmark's raw baseline)."""
-    from llama_cpp import Llama
+@dataclass
+class _Preload:
+    future: Future[float]
 
+
+def llama_kwargs(entry: ModelEntry) -> dict[str, Any]:
+    """The ``llama_cpp.Llama`` arguments for an entry (the benchmark's raw side uses them too)."""
     s = entry.settings
-    check_fits(entry.info, s.n_ctx)
     kwargs: dict[str, Any] = {
         "model_path": str(entry.path),
         "n_ctx": s.n_ctx,
@@ -56,8 +59,16 @@ def open_llama(entry: ModelEntry) -> Any:
     if entry.adapter is not None:
         kwargs["lora_path"] = entry.adapter.path
         kwargs["lora_scale"] = entry.adapter_scale
+    return kwargs
+
+
+def open_llama(entry: ModelEntry) -> Any:
+    """Load the model after checking that it fits in memory."""
+    from llama_cpp import Llama
+
+    check_fits(entry.info, entry.settings.n_ctx)
     try:
-        return Llama(**kwargs)
+        return Llama(**llama_kwargs(entry))
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelError(
             f"Model {entry.name!r} could not be loaded: {exc}",
@@ -99,6 +110,13 @@ class LocalModel:
         self._jobs.put(_Job(msgs, opts, reply, time.monotonic() + opts.timeout_s))
         return reply
 
+    def preload(self) -> Future[float]:
+        """Load now, off the caller's thread (e.g. at start-up); the result is the load time."""
+        job = _Preload(Future())
+        self._ensure_thread()
+        self._jobs.put(job)
+        return job.future
+
     def unload(self) -> None:
         """Ask the worker to free the model after the requests already queued."""
         if self._thread is not None:
@@ -139,6 +157,13 @@ class LocalModel:
                 return
             if job is _UNLOAD:
                 self._free()
+                continue
+            if isinstance(job, _Preload):
+                try:
+                    self._load()
+                    job.future.set_result(self.load_seconds or 0.0)
+                except Exception as exc:
+                    job.future.set_exception(exc)
                 continue
             try:
                 self._serve(job)

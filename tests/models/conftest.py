@@ -13,8 +13,14 @@ from models.runtime import LocalModel
 
 
 @pytest.fixture(scope="session")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
-    return Catalog(tmp_path_factory.mktemp("models"))
+def warden_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A WARDEN_HOME whose catalog the session's tests share (the bundled file is read once)."""
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="session")
+def catalog(warden_home: Path) -> Catalog:
+    return Catalog(warden_home / "data" / "models")
 
 
 @pytest.fixture(scope="session")
