@@ -58,6 +58,7 @@ def test_unlock_wrong_then_right_password(qtbot, controller) -> None:
 
 def test_idle_lock_locks_after_the_timeout(qtbot, controller) -> None:
     assert not controller.window.locked
+    wait_idle(qtbot)  # the stored idle setting has been applied; now shorten it
     controller.idle.set_minutes(0.002)  # about 120 ms
     qtbot.waitUntil(lambda: controller.window.locked, timeout=5000)
 
