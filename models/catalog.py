@@ -18,7 +18,13 @@ from typing import Any
 from app.errors import InvalidInput, ModelError
 from app.fileio import write_atomic
 from models.bundled import BUNDLED_NAME, bundled_model_path
-from models.gguf_info import GGUFInfo, check_fits, check_model_file, read_gguf_info
+from models.gguf_info import (
+    GGUFInfo,
+    check_adapter_shapes,
+    check_fits,
+    check_model_file,
+    read_gguf_info,
+)
 from models.settings import ModelSettings
 
 INDEX_NAME = "catalog.json"
@@ -188,6 +194,7 @@ class Catalog:
                 f"{entry.info.architecture!r}.",
                 hint="Use an adapter trained for this base model.",
             )
+        check_adapter_shapes(Path(info.path), entry.path)
         info = self._copy_in(Path(info.path), f"{base}.lora.gguf", info)
         updated = replace(entry, adapter=info, adapter_scale=scale)
         data = self._read_index()

@@ -181,3 +181,41 @@ def check_fits(info: GGUFInfo, n_ctx: int, *, available: int | None = None) -> i
             hint="Lower the model's context size, close other programs, or pick a smaller model.",
         )
     return need
+
+
+def check_adapter_shapes(adapter: Path, base: Path) -> None:
+    """Refuse a LoRA adapter whose tensors do not fit the base model.
+
+    llama.cpp crashes the whole process (segfault) on such an adapter instead of failing, so
+    the shapes are checked here, once, at import: for each ``W.lora_a`` / ``W.lora_b`` pair,
+    ``W`` exists in the base and ``a``: [in, r], ``b``: [r, out] match ``W``: [in, out].
+    """
+    import gguf
+
+    def shapes(path: Path) -> dict[str, list[int]]:
+        try:
+            return {t.name: [int(n) for n in t.shape] for t in gguf.GGUFReader(path).tensors}
+        except Exception as exc:
+            raise InvalidInput(f"{Path(path).name} could not be read: {exc}") from None
+
+    lora, weights = shapes(adapter), shapes(base)
+    pairs = {name.rsplit(".lora_", 1)[0] for name in lora if ".lora_" in name}
+    if not pairs:
+        raise InvalidInput(f"{adapter.name} holds no LoRA tensors (NAME.lora_a / NAME.lora_b).")
+    for target in sorted(pairs):
+        a, b = lora.get(f"{target}.lora_a"), lora.get(f"{target}.lora_b")
+        w = weights.get(target)
+        problem = None
+        if a is None or b is None:
+            problem = "has only one of its two LoRA tensors"
+        elif w is None:
+            problem = "targets a tensor the model does not have"
+        elif len(a) < 2 or len(b) < 2 or len(w) < 2 or a[1] != b[0]:
+            problem = f"has mismatched ranks ({a} and {b})"
+        elif a[0] != w[0] or b[1] != w[1]:
+            problem = f"does not fit the model's {w} tensor ({a} x {b})"
+        if problem:
+            raise InvalidInput(
+                f"The adapter's {target} {problem}.",
+                hint="Use an adapter trained for exactly this base model.",
+            )

@@ -12,7 +12,7 @@ from models.bundled import BUNDLED_NAME, about
 from models.catalog import Catalog, ModelEntry
 from models.choice import ModelChoices
 from models.gguf_info import check_fits, read_gguf_info
-from tests.models.conftest import write_gguf
+from tests.models.conftest import lora_tensors, write_gguf
 
 
 def test_bundled_model_is_read_from_its_file(bundled: ModelEntry) -> None:
@@ -84,15 +84,42 @@ def test_import_copied_and_referenced(tmp_path: Path) -> None:
 
 
 def test_adapter_attaches_to_a_model_of_its_architecture(tmp_path: Path) -> None:
+    import numpy as np
+
     cat = Catalog(tmp_path / "m")
-    cat.import_model(write_gguf(tmp_path / "base.gguf"), name="base")
-    entry = cat.import_adapter(write_gguf(tmp_path / "lora.gguf", adapter=True), base="base")
+    weight = {"blk.0.attn_q.weight": np.zeros((64, 64), np.float32)}
+    cat.import_model(write_gguf(tmp_path / "base.gguf", tensors=weight), name="base")
+    lora = write_gguf(
+        tmp_path / "lora.gguf", adapter=True, tensors=lora_tensors("blk.0.attn_q.weight", 64, 64)
+    )
+    entry = cat.import_adapter(lora, base="base")
     assert entry.adapter is not None and Path(entry.adapter.path).exists()
     assert cat.get("base").adapter == entry.adapter
     with pytest.raises(InvalidInput, match="not a LoRA"):
         cat.import_adapter(tmp_path / "base.gguf", base="base")
     with pytest.raises(InvalidInput, match="bundled"):
-        cat.import_adapter(tmp_path / "lora.gguf", base=BUNDLED_NAME)
+        cat.import_adapter(lora, base=BUNDLED_NAME)
+
+
+@pytest.mark.parametrize(
+    ("tensors", "problem"),
+    [
+        (lora_tensors("blk.0.attn_q.weight", 64, 64, rank_b=2), "mismatched ranks"),
+        (lora_tensors("blk.0.attn_q.weight", 32, 64), "does not fit"),
+        (lora_tensors("blk.9.ffn_up.weight", 64, 64), "does not have"),
+        ({}, "no LoRA tensors"),
+    ],
+)
+def test_an_adapter_that_does_not_fit_is_refused(tmp_path: Path, tensors, problem) -> None:
+    """llama.cpp would crash the process on these; the catalog refuses them at import."""
+    import numpy as np
+
+    cat = Catalog(tmp_path / "m")
+    weight = {"blk.0.attn_q.weight": np.zeros((64, 64), np.float32)}
+    cat.import_model(write_gguf(tmp_path / "base.gguf", tensors=weight), name="base")
+    lora = write_gguf(tmp_path / "lora.gguf", adapter=True, tensors=tensors)
+    with pytest.raises(InvalidInput, match=problem):
+        cat.import_adapter(lora, base="base")
 
 
 def test_settings_are_validated_and_kept(tmp_path: Path) -> None:

@@ -141,3 +141,26 @@ def test_lazy_load_and_idle_unload(bundled: ModelEntry) -> None:
         assert not model.is_loaded
         complete(model, HELLO, GenerationOptions(max_tokens=1))  # and loads again on demand
         assert model.is_loaded
+
+
+def test_lora_adapter_is_applied_on_load(catalog, tmp_path) -> None:
+    """A zero adapter leaves the answer as it was; a strong one changes it."""
+    from models.bundled import bundled_model_path
+    from tests.models.conftest import lora_tensors, write_gguf
+
+    base = catalog.import_model(bundled_model_path(), name="lora-base", copy=False)
+    opts = GenerationOptions(max_tokens=5, temperature=0)
+    texts = {}
+    try:
+        for label, scale in (("none", None), ("zero", 0.0), ("strong", 5.0)):
+            entry = base
+            if scale is not None:
+                tensors = lora_tensors("blk.0.attn_q.weight", 576, 576, scale=scale)
+                path = write_gguf(tmp_path / f"{label}.gguf", adapter=True, tensors=tensors)
+                entry = catalog.import_adapter(path, base="lora-base")
+            with LocalModel(entry) as model:
+                texts[label] = complete(model, HELLO, opts).text
+    finally:
+        catalog.remove("lora-base")
+    assert texts["zero"] == texts["none"]
+    assert texts["strong"] != texts["none"]
