@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from app.errors import KeyringUnavailable
-from app.store.schema import Preference
+from app.store.schema import Account, Contact, Label, Preference
 from models.remote import RemoteModel, check_url
 
 PREF_KEY = "model.remote"
@@ -67,11 +67,25 @@ def get_api_key(url: str) -> str | None:
         return None
 
 
-def build_remote(store: _Store, names: Iterable[str] = ()) -> RemoteModel | None:
-    """The configured host, or ``None`` while remote use is off (the default)."""
+def known_names(store: _Store) -> list[str]:
+    """Account names, labels and address-book names: the anonymizer hides them too."""
+    with store.session() as s:
+        names = [a.name for a in s.query(Account).all()]
+        names += [c.name for c in s.query(Contact).all()]
+        names += [lbl.label for lbl in s.query(Label).all()]
+    return [n for n in names if n]
+
+
+def build_remote(store: _Store, names: Iterable[str] | None = None) -> RemoteModel | None:
+    """The configured host, or ``None`` while remote use is off (the default).
+
+    ``names`` defaults to every account, label and contact name in the store.
+    """
     settings = load_settings(store)
     if not settings.enabled:
         return None
+    if names is None:
+        names = known_names(store)
     return RemoteModel(
         settings.url,
         model=settings.model,

@@ -125,3 +125,23 @@ def test_remote_is_off_by_default_and_settings_persist(tmp_path) -> None:
     assert host is not None and host.model == "m"
     with pytest.raises(ModelError, match="not an http"):
         save_settings(store, RemoteSettings(enabled=True, url="ftp://x"))
+
+
+def test_names_from_the_store_are_hidden(tmp_path) -> None:
+    from app.store.schema import Account, Contact, Label
+
+    store = open_throwaway(tmp_path)
+    with store.session() as s:
+        s.add(Account(address=ADDR, name="Rainy Day Fund", kind="watch"))
+        s.add(Contact(address="0x" + "22" * 20, name="Uncle Bob"))
+        s.add(Label(address="0x" + "33" * 20, label="Exchange Hot"))
+    with OpenAIStub() as stub:
+        save_settings(store, RemoteSettings(enabled=True, url=stub.url))
+        host = build_remote(store)
+        assert host is not None
+        text = "Move 2 ETH from Rainy Day Fund to Uncle Bob, not to Exchange Hot."
+        result = complete(host, [{"role": "user", "content": text}])
+    sent = stub.raw_bodies[0].decode()
+    for name in ("Rainy", "Uncle Bob", "Exchange Hot"):
+        assert name not in sent
+    assert result.text == f"You said: {text}"
