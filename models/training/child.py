@@ -47,11 +47,17 @@ def make_child(parent: Any, child_layers: int = CHILD_LAYERS) -> Any:
 
 
 def train_child(
-    data_dir: Path, out_dir: Path, cfg: TrainConfig, *, child_layers: int = CHILD_LAYERS
+    data_dir: Path,
+    out_dir: Path,
+    cfg: TrainConfig,
+    *,
+    child_layers: int = CHILD_LAYERS,
+    base: Any = None,
 ) -> Path:
-    """Distil into the child; save it (safetensors) in ``out_dir/child/model``."""
+    """Distil into the child; save it (safetensors) in ``out_dir/child/model``.
+    ``base``: an already loaded base model to build the teacher on (modified in place)."""
     tok = load_tokenizer()
-    teacher = load_parent(out_dir / "parent" / "adapter").eval()
+    teacher = load_parent(out_dir / "parent" / "adapter", base=base).eval()
     for p in teacher.parameters():
         p.requires_grad_(False)
     child = make_child(teacher, child_layers)

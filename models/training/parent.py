@@ -26,11 +26,18 @@ def lora_model(model: Any, rank: int = 8, alpha: int = 16) -> Any:
 
 
 def train_parent(
-    data_dir: Path, out_dir: Path, cfg: TrainConfig, *, rank: int = 8, alpha: int = 16
+    data_dir: Path,
+    out_dir: Path,
+    cfg: TrainConfig,
+    *,
+    rank: int = 8,
+    alpha: int = 16,
+    base: Any = None,
 ) -> Path:
-    """Fine-tune and save the adapter in ``out_dir/parent/adapter``; return that folder."""
+    """Fine-tune and save the adapter in ``out_dir/parent/adapter``; return that folder.
+    ``base``: an already loaded base model to use (it is modified in place)."""
     tok = load_tokenizer()
-    model = lora_model(load_base(), rank, alpha)
+    model = lora_model(base if base is not None else load_base(), rank, alpha)
     records = read_jsonl(data_dir / "train.jsonl")
     work = out_dir / "parent"
     losses = train(model, tok, records, cfg, work / "checkpoint.pt", desc="parent (LoRA)")
@@ -40,9 +47,9 @@ def train_parent(
     return adapter
 
 
-def load_parent(adapter: Path, *, merged: bool = True) -> Any:
+def load_parent(adapter: Path, *, merged: bool = True, base: Any = None) -> Any:
     """The base with the trained adapter (merged into the weights for a fast teacher)."""
     from peft import PeftModel
 
-    model = PeftModel.from_pretrained(load_base(), adapter)
+    model = PeftModel.from_pretrained(base if base is not None else load_base(), adapter)
     return model.merge_and_unload() if merged else model

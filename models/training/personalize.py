@@ -68,9 +68,16 @@ def adapter_shape(path: Path) -> tuple[int, float]:
 
 
 def personalize(
-    store: Any, start_adapter: Path, out_file: Path, work: Path, cfg: TrainConfig
+    store: Any,
+    start_adapter: Path,
+    out_file: Path,
+    work: Path,
+    cfg: TrainConfig,
+    *,
+    base: Any = None,
 ) -> dict[str, Any]:
-    """Train on the store's feedback; write the personal GGUF adapter to ``out_file``."""
+    """Train on the store's feedback; write the personal GGUF adapter to ``out_file``.
+    ``base``: an already loaded base model to use (modified in place)."""
     rows = load_feedback(store)
     records = feedback_records(rows)
     if not records:
@@ -84,7 +91,7 @@ def personalize(
     rng.shuffle(replay)
     rank, alpha = adapter_shape(start_adapter)
     tok = load_tokenizer()
-    model = lora_model(load_base(), rank, int(alpha))
+    model = lora_model(base if base is not None else load_base(), rank, int(alpha))
     adapter_from_gguf(model, start_adapter)
     data = records * max(1, 3 - len(records) // 20) + replay[:REPLAY]
     losses = train(model, tok, data, cfg, work / "checkpoint.pt", desc="personalize (LoRA)")
