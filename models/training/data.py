@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from app.fileio import write_atomic
-from models.training.anon import Scrubber
-from models.training.describe import describe
+from models.shipped.anon import Scrubber
+from models.shipped.describe import describe
 from models.training.intents import make_intent
-from models.training.prompts import (
+from models.shipped.prompts import (
     brief_messages,
     explain_answer,
     explain_messages,

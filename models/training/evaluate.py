@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.training.anon import Scrubber
+from models.shipped.anon import Scrubber
 from models.training.data import explain_parts, read_jsonl
-from models.training.describe import describe
-from models.training.prompts import (
+from models.shipped.describe import describe
+from models.shipped.prompts import (
     explanation_text,
     intent_messages,
     parse_json,

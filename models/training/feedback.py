@@ -18,8 +18,8 @@ import json
 from typing import Any, Protocol
 
 from app.errors import InvalidInput
-from models.training.anon import Scrubber
-from models.training.prompts import explain_messages, intent_messages
+from models.shipped.anon import Scrubber
+from models.shipped.prompts import explain_messages, intent_messages
 
 KINDS = ("explanation", "intent", "tone")
 
