@@ -4,4 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/install.sh
+if [ "$#" -eq 0 ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] \
+    && [ "${QT_QPA_PLATFORM:-}" != "offscreen" ]; then
+  echo "No display found, so the demo is printed instead of opened in a window."
+  echo "On a desktop session, run: .venv/bin/warden demo"
+  exec .venv/bin/warden demo --no-gui
+fi
 exec .venv/bin/warden demo "$@"
