@@ -58,7 +58,8 @@ class TaskManager:
 
     def on_main(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` on the GUI thread soon (safe to call from any thread)."""
-        self._dispatcher.deliver.emit(fn)
+        if shiboken6.isValid(self._dispatcher):
+            self._dispatcher.deliver.emit(fn)
 
     def submit(self, lane: Lane, fn: Callable[[], T]) -> Future[T]:
         ex = self._store if lane == "store" else self._network
@@ -97,10 +98,16 @@ def tasks() -> TaskManager:
     return _manager
 
 
+_retired: list[TaskManager] = []
+
+
 def reset_tasks() -> None:
+    """A fresh manager (tests). The old one is kept alive: its workers may still finish and
+    post results, which must find a live dispatcher rather than freed memory."""
     global _manager
     if _manager is not None:
         _manager.shutdown()
+        _retired.append(_manager)
     _manager = None
 
 

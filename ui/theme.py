@@ -128,6 +128,22 @@ def _palette(c: Colors) -> QPalette:
     return p
 
 
+def _arrow(color: str) -> str:
+    """A small drop-down arrow in ``color``, as an SVG file Qt's style sheet can load."""
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.gettempdir()) / f"warden-arrow-{color.lstrip('#')}.svg"
+    if not path.exists():
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10">'
+            f'<path d="M1 3 L5 7 L9 3" stroke="{color}" stroke-width="1.6" fill="none" '
+            'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+        )
+        path.write_text(svg, encoding="utf-8")
+    return path.as_posix()
+
+
 def _stylesheet(c: Colors) -> str:
     return f"""
 QWidget {{ font-size: 10pt; }}
@@ -141,6 +157,7 @@ QWidget {{ font-size: 10pt; }}
 #Heading {{ font-size: 16pt; font-weight: 700; }}
 #SubHeading {{ font-size: 11pt; font-weight: 600; }}
 #Muted {{ color: {c.muted}; }}
+#Address {{ color: {c.muted}; font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }}
 #BigNumber {{ font-size: 22pt; font-weight: 700; }}
 #Card {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 10px; }}
 #Badge {{ border-radius: 9px; padding: 2px 8px; font-weight: 600; }}
@@ -158,6 +175,9 @@ QPushButton#Danger {{ background: {c.danger}; color: #ffffff; border: none; font
 QPushButton#Danger:disabled {{ background: {c.border}; color: {c.muted}; }}
 QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit {{
   border: 1px solid {c.border}; border-radius: 6px; padding: 5px 7px; background: {c.base}; }}
+QComboBox::drop-down {{ border: none; width: 24px; }}
+QComboBox::down-arrow {{ image: url({_arrow(c.muted)}); width: 10px; height: 10px; }}
+QComboBox QAbstractItemView {{ background: {c.base}; border: 1px solid {c.border}; }}
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus {{
   border: 1px solid {c.accent}; }}
 QTableView, QTreeView, QListView {{ border: 1px solid {c.border}; border-radius: 8px;

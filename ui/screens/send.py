@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -25,6 +26,13 @@ from ui.review_dialog import ReviewDialog
 from ui.screens.base import Screen, ScreenContext
 from ui.table_models import format_amount, format_fiat, short_address
 from ui.widgets import BusyLine, Card, error_label, label, muted, show_message
+
+
+def _note(lab: QLabel, text: str) -> None:
+    """A hint line under a field: hidden while empty, so the form does not gape."""
+    lab.setText(text)
+    lab.setVisible(bool(text))
+
 
 FEES = (("normal", "Normal (suggested by the node)"), ("fast", "Fast"), ("slow", "Slow"))
 
@@ -43,7 +51,6 @@ class SendScreen(Screen):
         self.prices: dict[str, Decimal] = {}
         self.dialog: ReviewDialog | None = None
         card = Card()
-        card.setMaximumWidth(720)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setVerticalSpacing(10)
@@ -59,6 +66,7 @@ class SendScreen(Screen):
         self.recipient.setCompleter(self.completer)
         form.addRow("To", self.recipient)
         self.recipient_note = muted("")
+        self.recipient_note.hide()
         self.lookalike = label("", name="Error", wrap=True)
         self.lookalike.hide()
         form.addRow("", self.recipient_note)
@@ -76,6 +84,7 @@ class SendScreen(Screen):
         amount_row.addWidget(self.max_button)
         form.addRow("Amount", amount_row)
         self.fiat = muted("")
+        self.fiat.hide()
         form.addRow("", self.fiat)
         self.fee_box = QComboBox()
         for key, text in FEES:
@@ -93,7 +102,22 @@ class SendScreen(Screen):
         self.review_button.clicked.connect(self.review)
         row.addWidget(self.review_button)
         card.body.addLayout(row)
-        self.outer.addWidget(card)
+        row2 = QHBoxLayout()
+        row2.addWidget(card, 3)
+        info = Card("Before anything is signed")
+        for line in (
+            "The transaction is decoded and checked on this computer, against your own node.",
+            "The recipient is compared with your address book and past counterparties; "
+            "look-alike addresses are flagged.",
+            "The node simulates it where it can, so you see what leaves your wallet.",
+            "Dangerous requests need you to type a confirmation; nothing is signed until "
+            "you press the button in the review.",
+        ):
+            info.body.addWidget(muted(f"•  {line}"))
+        info.body.addStretch(1)
+        row2.addWidget(info, 2)
+        row2.setAlignment(card, Qt.AlignmentFlag.AlignTop)
+        self.outer.addLayout(row2)
         self.outer.addStretch(1)
         for a, b in (
             (self.account_box, self.recipient),
@@ -187,24 +211,24 @@ class SendScreen(Screen):
     def _check_recipient(self, *_a: object) -> None:
         text = self.resolved_recipient()
         self.lookalike.hide()
-        self.recipient_note.setText("")
+        _note(self.recipient_note, "")
         if not text:
             return
         try:
             address = checksum_address(text)
         except WardenError as exc:
             if len(text) >= 42:
-                self.recipient_note.setText(str(exc))
+                _note(self.recipient_note, str(exc))
             if len(text) != 42:
                 return
             address = text  # still compare it: a mistyped checksum can hide a look-alike
         contact = next((c for c in self.contacts if c.address.lower() == address.lower()), None)
         own = next((a for a in self.accounts if a.address.lower() == address.lower()), None)
         if contact is not None:
-            self.recipient_note.setText(f"✓ {contact.name} from your address book")
+            _note(self.recipient_note, f"✓ {contact.name} from your address book")
             return
         if own is not None:
-            self.recipient_note.setText(f"✓ your own account {own.name}")
+            _note(self.recipient_note, f"✓ your own account {own.name}")
             return
         known = [c.address for c in self.contacts] + [a.address for a in self.accounts]
         known += self.known_history if hasattr(self, "known_history") else []
@@ -219,7 +243,7 @@ class SendScreen(Screen):
                 "from your address book.",
             )
         else:
-            self.recipient_note.setText("A new address: not in your address book.")
+            _note(self.recipient_note, "A new address: not in your address book.")
 
     def current_asset(self) -> BalanceRow | None:
         i = self.asset_box.currentIndex()
@@ -236,10 +260,10 @@ class SendScreen(Screen):
         asset = self.current_asset()
         amount = self._amount()
         if asset is None or amount is None:
-            self.fiat.setText("")
+            _note(self.fiat, "")
             return
         price = self.prices.get(asset.symbol)
-        self.fiat.setText(f"≈ {format_fiat(amount * price)}" if price is not None else "")
+        _note(self.fiat, f"≈ {format_fiat(amount * price)}" if price is not None else "")
 
     def _max(self) -> None:
         asset = self.current_asset()

@@ -51,6 +51,9 @@ class SettingsScreen(Screen):
         self.net_table.setHorizontalHeaderLabels(["Network", "Chain id", "RPC URL"])
         self.net_table.verticalHeader().hide()
         self.net_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.net_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.net_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.net_table.setAlternatingRowColors(True)
         self.net_table.setShowGrid(False)

@@ -57,13 +57,16 @@ class WalletScreen(Screen):
         self.accounts: list[AccountRow] = []
         # Account bar
         bar = QHBoxLayout()
+        who = QVBoxLayout()
+        who.setSpacing(4)
         self.account_box = QComboBox()
         self.account_box.setAccessibleName("Account")
-        self.account_box.setMinimumWidth(220)
+        self.account_box.setMinimumWidth(260)
         self.account_box.currentIndexChanged.connect(self._account_changed)
-        bar.addWidget(self.account_box)
-        self.address = label("", name="Muted", select=True)
-        bar.addWidget(self.address)
+        who.addWidget(self.account_box)
+        self.address = label("", name="Address", select=True)
+        who.addWidget(self.address)
+        bar.addLayout(who)
         self.copy_button = QPushButton("Copy address")
         self.copy_button.clicked.connect(self._copy)
         bar.addWidget(self.copy_button)
@@ -87,6 +90,12 @@ class WalletScreen(Screen):
         total.body.addWidget(self.total)
         self.kind_label = muted("")
         total.body.addWidget(self.kind_label)
+        total.body.addWidget(
+            muted(
+                "Dollar values use the latest daily close of your market data; tokens "
+                "without a price are not counted."
+            )
+        )
         total.body.addStretch(1)
         total.setFixedWidth(260)
         top.addWidget(total)
@@ -95,6 +104,9 @@ class WalletScreen(Screen):
         self.balances.setHorizontalHeaderLabels(["Asset", "Amount", "Value"])
         _table(self.balances)
         self.balances.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.balances.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
         self.balances.setMaximumHeight(170)
         bal_card.body.addWidget(self.balances)
         top.addWidget(bal_card, 1)
