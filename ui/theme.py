@@ -178,6 +178,8 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit {{
 QComboBox::drop-down {{ border: none; width: 24px; }}
 QComboBox::down-arrow {{ image: url({_arrow(c.muted)}); width: 10px; height: 10px; }}
 QComboBox QAbstractItemView {{ background: {c.base}; border: 1px solid {c.border}; }}
+QSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::up-button,
+QDoubleSpinBox::down-button {{ width: 0; border: none; }}
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus {{
   border: 1px solid {c.accent}; }}
 QTableView, QTreeView, QListView {{ border: 1px solid {c.border}; border-radius: 8px;

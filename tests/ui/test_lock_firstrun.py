@@ -118,3 +118,43 @@ def test_first_run_import_key_refuses_a_bad_key(qtbot) -> None:
     d.secret_edit.setPlainText("0x" + "1" * 64)
     d._next()
     assert d.pages.currentIndex() == 3  # straight to the password (no words to check)
+
+
+def test_the_users_own_store_unlocks_and_a_dead_node_is_a_message(qtbot, tmp_path) -> None:
+    """``warden gui``'s path: a store on disk, the window locked, the password typed; the
+    chosen network has no node here, which the wallet screen says, without a traceback."""
+    from app.config import default_paths
+    from app.store import Store
+    from app.wallet.demo import DEMO_PHRASE
+    from ui.app import WardenApp, ensure_qapp
+    from ui.compose import user_backend
+    from ui.first_run import FirstRunPlan, create_store
+
+    paths = default_paths().ensure()
+    create_store(paths, FirstRunPlan("phrase", DEMO_PHRASE, "a long password", ["Demo"])).close()
+    c = WardenApp(
+        ensure_qapp(),
+        config_dir=paths.config_dir,
+        unlock=lambda pw: user_backend(Store.open(paths, pw), paths),
+        use_tray=False,
+    )
+    try:
+        c.show_window()
+        assert c.window.locked
+        screen = c.window.unlock
+        screen.password.setText("wrong password")
+        screen._submit()
+        qtbot.waitUntil(lambda: screen.error.isVisible(), timeout=20000)
+        assert "password" in screen.error.text().lower()
+        screen.password.setText("a long password")
+        screen._submit()
+        qtbot.waitUntil(lambda: not c.window.locked, timeout=20000)
+        wallet = c.window.shell.screens["wallet"]
+        wait_idle(qtbot)
+        assert wallet.account_box.currentText() == "Main"
+        assert "demo chain" in wallet.error.text()
+        assert wallet.total.text() == "—"
+    finally:
+        c.lock(wait=True)  # stops the delegates started after unlock and closes the store
+        c.window.allow_close = lambda: True
+        c.window.close()
