@@ -694,40 +694,6 @@ class MarketView:
     source: str = ""
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None or x != x else f"{x * 100:.1f}%"
-
-
-def template_brief(symbol: str, latest: dict[str, Any], change_30d: float | None) -> str:
-    """A few plain sentences from the computed numbers (used when no brief service runs)."""
-    close = latest.get("close")
-    sma = latest.get("sma_20")
-    ema = latest.get("ema_50")
-    rsi = latest.get("rsi_14")
-    parts = [f"{symbol} closed at ${close:,.2f}" if close else f"{symbol}: no close yet"]
-    if change_30d is not None:
-        parts[0] += f", {change_30d * 100:+.1f}% over 30 days."
-    else:
-        parts[0] += "."
-    if close and sma and ema:
-        if close > sma > ema:
-            parts.append("The trend is up: price is above its 20-day and 50-day averages.")
-        elif close < sma < ema:
-            parts.append("The trend is down: price is below its 20-day and 50-day averages.")
-        else:
-            parts.append("The trend is mixed: the averages disagree.")
-    if rsi is not None:
-        mood = "overbought" if rsi > 70 else "oversold" if rsi < 30 else "neutral"
-        parts.append(f"Momentum is {mood} (RSI {rsi:.0f}).")
-    vol = latest.get("volatility_30")
-    dd = latest.get("drawdown")
-    if vol is not None and dd is not None:
-        parts.append(
-            f"Annualised volatility is {_pct(vol)}, and price is {_pct(dd)} below its peak."
-        )
-    return " ".join(parts)
-
-
 def compute_market_view(backend: Backend, symbol: str, days: int) -> MarketView:
     import math
 
@@ -763,18 +729,16 @@ def compute_market_view(backend: Backend, symbol: str, days: int) -> MarketView:
     latest = indicators.latest(values, series)
     closes = series.close
     change = float(closes[-1] / closes[-31] - 1) if len(closes) > 31 else None
-    brief_fn = backend.services.get("brief")
-    brief = brief_fn(symbol) if brief_fn else template_brief(symbol, latest, change)
-    alerts: list[str] = []
-    alerts_fn = backend.services.get("alerts")
-    if alerts_fn is not None:
-        alerts = list(alerts_fn(symbol))
-    else:
-        rsi = latest.get("rsi_14")
-        if rsi is not None and (rsi > 70 or rsi < 30):
-            alerts.append(f"{symbol} RSI at {rsi:.0f}: {'overbought' if rsi > 70 else 'oversold'}")
-        if len(closes) > 1 and abs(closes[-1] / closes[-2] - 1) > 0.05:
-            alerts.append(f"{symbol} moved {(closes[-1] / closes[-2] - 1) * 100:+.1f}% in a day")
+    # The brief and the alerts come from the market delegate's own analysis, so the screen
+    # and the delegate's runs say the same thing about the same numbers.
+    from delegates.market import alerts as market_alerts
+    from delegates.market.analysis import analyze
+
+    analysis = analyze(series, rule=market_alerts.AlertRule(symbol))
+    brief = str(analysis["brief"])
+    alerts = [str(a.get("message") or a) for a in analysis["alerts"]]
+    if change is not None:
+        brief += f" Over the last 30 days it moved {change * 100:+.1f}%."
     shown = {
         "RSI": latest.get("rsi_14"),
         "MACD": latest.get("macd"),

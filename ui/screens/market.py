@@ -65,12 +65,12 @@ def _series(
 
 
 def _axes(
-    chart: QChart, fmt: str = "MMM yy", label_fmt: str = "%.0f"
+    chart: QChart, fmt: str = "MMM yy", label_fmt: str = "%.0f", ticks: int = 6
 ) -> tuple[QDateTimeAxis, QValueAxis]:
     c = theme.current()
     x = QDateTimeAxis()
     x.setFormat(fmt)
-    x.setTickCount(6)
+    x.setTickCount(ticks)
     y = QValueAxis()
     y.setLabelFormat(label_fmt)
     for ax in (x, y):
@@ -126,7 +126,7 @@ class MarketScreen(Screen):
         self.price_chart, self.price_view = _chart("Price")
         self.rsi_chart, self.rsi_view = _chart("RSI 14")
         self.rsi_view.setMaximumHeight(170)
-        self.value_chart, self.value_view = _chart("Portfolio value (USD)")
+        self.value_chart, self.value_view = _chart("Today's holdings at past prices (USD)")
         self.alloc_chart, self.alloc_view = _chart("Allocation")
         self.brief_card = Card("Brief")
         self.brief = label("Loading…", wrap=True, select=True)
@@ -213,7 +213,7 @@ class MarketScreen(Screen):
         vc.removeAllSeries()
         for ax in vc.axes():
             vc.removeAxis(ax)
-        vx, vy = _axes(vc, label_fmt="$%.0f")
+        vx, vy = _axes(vc, label_fmt="$%.0f", ticks=3)
         pts = [t for t, _ in v.portfolio]
         vals = [val for _, val in v.portfolio]
         _attach(vc, _series("Value", pts, vals, c.safe, 2.0), vx, vy)
