@@ -119,6 +119,7 @@ class WardenApp(QObject):
             from ui.tray import TrayBackend
 
             sink.target = TrayBackend(self.notifier)
+        self.notifier.events_enabled = not backend.has("delegates")
         ctx = ScreenContext(
             backend=backend,
             bridge=self.bridge,
@@ -141,6 +142,7 @@ class WardenApp(QObject):
             from ui.tray import TrayBackend
 
             sink.target = TrayBackend(self.notifier)
+        self.notifier.events_enabled = not backend.has("delegates")
         holdings = parts.get("holdings")
         if holdings is not None:
             from ui.compose import holdings_for_market

@@ -93,7 +93,7 @@ def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> d
 
     delegates.load_builtin()
     sink = NotifySink()
-    notifier = Notifier(sink)
+    notifier = Notifier(sink, batch_window=3.0)  # a burst of transfers: one notification
     holdings: dict[str, Any] = {}
     services = {
         "balances": lambda: holdings.get("fn", dict)(),

@@ -67,6 +67,9 @@ class Notifier(QObject):
         self.tray = tray
         self.fallback = fallback
         self.enabled = True
+        # Off while the delegates run: they notify through the port themselves (TrayBackend),
+        # and the same transfer must not be announced twice.
+        self.events_enabled = True
         self.sent: list[Notice] = []  # what was shown, newest last (tests, the tray's click)
         self._pending: list[Notice] = []
         self._timer = QTimer(self)
@@ -77,7 +80,7 @@ class Notifier(QObject):
             tray.messageClicked.connect(self._clicked)
 
     def on_event(self, event: object) -> None:
-        notice = notice_for(event)
+        notice = notice_for(event) if self.events_enabled else None
         if notice is not None and self.enabled:
             self._pending.append(notice)
             if not self._timer.isActive():

@@ -115,3 +115,28 @@ def test_a_delegate_proposal_is_approved_through_the_review(qtbot, controller, b
     assert not [
         p for p in backend.proposals() if p.payload.get("spender") == pending[0].payload["spender"]
     ]
+
+
+def test_an_incoming_transfer_is_notified_and_the_click_opens_the_wallet(
+    qtbot, controller, backend, demo
+) -> None:
+    """The real path: a transfer on the demo chain, the chain watcher, the incoming-watch
+    delegate, the notifications port (batching), the window's notifier; no tray offscreen,
+    so the notice is recorded where the tray would show it."""
+    controller.window.open("settings")
+    notifier = controller.notifier
+    before = len(notifier.sent)
+    w3 = demo.w3
+    w3.eth.send_transaction(
+        {"from": demo.others["bob"], "to": demo.accounts[1].address, "value": 10**15}
+    )
+
+    def transfer_notices() -> list:
+        return [n for n in notifier.sent[before:] if n.kind == "transfer"]
+
+    qtbot.waitUntil(lambda: bool(transfer_notices()), timeout=30000)
+    assert transfer_notices()[0].screen == "wallet"
+    assert len(transfer_notices()) == 1  # announced once (events and delegate not both)
+    notifier._clicked()  # what the tray's messageClicked does: open the last notice's screen
+    last = notifier.sent[-1].screen
+    qtbot.waitUntil(lambda: controller.window.shell.pages.currentWidget().key == last)
