@@ -107,6 +107,14 @@ def per_example_loss(model: Any, ids: Any, labels: Any, mask: Any) -> Any:
     return (sums / counts.clamp(min=1)).mean()
 
 
+def quiet_warnings() -> None:
+    """Silence two harmless warnings of this combination, process-wide (clients are threads
+    and ``warnings.catch_warnings`` is not thread-safe): opacus's hooks on ``lora_A`` see a
+    frozen input, and peft asks transformers a question under a name it has deprecated."""
+    warnings.filterwarnings("ignore", message="Full backward hook is firing", category=UserWarning)
+    warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated")
+
+
 class DPTrainer:
     """Local DP-SGD for one client's LoRA model; keeps its accountant across rounds."""
 
@@ -118,12 +126,7 @@ class DPTrainer:
 
         if not encoded:
             raise ValueError("no training examples")
-        # opacus's hooks on lora_A see a frozen input: torch warns, the gradients are right.
-        # (A process-wide filter: catch_warnings is not thread-safe and clients are threads.)
-        warnings.filterwarnings(
-            "ignore", message="Full backward hook is firing", category=UserWarning
-        )
-        warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated")
+        quiet_warnings()
         self.model = model
         self.encoded = encoded
         self.pad = pad

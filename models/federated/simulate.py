@@ -82,7 +82,7 @@ def run_federated(
 
     from models.federated import flower
     from models.federated.params import get_weights, set_weights
-    from models.federated.privacy import DPTrainer, encode_records
+    from models.federated.privacy import DPTrainer, encode_records, quiet_warnings
     from models.training.parent import lora_model
 
     privacy = privacy or PrivacyConfig()
@@ -92,6 +92,7 @@ def run_federated(
     if rounds < 1:
         raise InvalidInput("Federated training needs at least one round.")
     records = [store_records(s) for s in stores]
+    quiet_warnings()
     pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
     before = torch.get_num_threads()
     torch.set_num_threads(max(1, threads))
