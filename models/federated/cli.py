@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+NEEDS = ("torch", "transformers", "peft", "flwr", "opacus")
+
 
 def register(sub: Any) -> None:
     """Add ``federated`` to the ``warden train`` sub-commands (``sub``: its subparsers)."""
@@ -44,16 +46,25 @@ def register(sub: Any) -> None:
         help="a toy random model with SmolLM2's architecture instead of SmolLM2 (seconds)",
     )
     p.add_argument("--work", type=Path, default=Path("build/training"), help="work folder")
-    p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--seed", type=int, default=7, help="fixes the start, sampling and noise (a simulation)"
+    )
     p.set_defaults(func=cmd_federated)
 
 
 def cmd_federated(args: argparse.Namespace) -> int:
+    import importlib.util
+
     from app.errors import InvalidInput, WardenError
+    from models.federated.privacy import LocalConfig, PrivacyConfig
 
+    missing = [m for m in NEEDS if importlib.util.find_spec(m) is None]
+    if missing:
+        raise WardenError(
+            f"Federated training needs {', '.join(missing)}, which are not installed.",
+            hint="Install the extra: pip install 'warden[train]' (torch==2.13.0, CPU build).",
+        )
     try:
-        from models.federated.privacy import LocalConfig, PrivacyConfig
-
         privacy = PrivacyConfig(
             noise_multiplier=args.noise,
             max_grad_norm=args.clip,
@@ -61,14 +72,7 @@ def cmd_federated(args: argparse.Namespace) -> int:
             sample_rate=args.sample_rate,
         )
     except ValueError as e:
-        raise InvalidInput(
-            f"Bad privacy setting: {e}.", hint="See warden train federated -h."
-        ) from e
-    except ImportError as e:
-        raise WardenError(
-            f"Federated training needs the 'train' extra ({e.name} is missing).",
-            hint="Install it: pip install 'warden[train]'.",
-        ) from e
+        raise InvalidInput(f"Bad privacy setting: {e}.", hint="Nothing was run.") from e
     if args.clients < 2 or args.rounds < 1 or args.examples < 1 or args.steps < 1:
         raise InvalidInput(
             "Use at least 2 clients, 1 round, 1 example and 1 step.", hint="Nothing was run."
