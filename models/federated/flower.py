@@ -125,15 +125,26 @@ def make_strategy(initial: list[np.ndarray], clients: int) -> Any:
     return AdapterFedAvg()
 
 
-def serve(strategy: Any, rounds: int, address: str, *, round_timeout: float | None = None) -> Any:
-    """Run a Flower server on ``address`` for ``rounds`` rounds; Flower's ``History``."""
+def serve(
+    strategy: Any,
+    rounds: int,
+    address: str,
+    *,
+    round_timeout: float | None = None,
+    certificates: tuple[bytes, bytes, bytes] | None = None,
+) -> Any:
+    """Run a Flower server on ``address`` for ``rounds`` rounds; Flower's ``History``.
+    ``certificates`` (CA, server certificate, server key; PEM): TLS, for anything beyond
+    the loopback interface."""
     quiet_flwr()
     from flwr.server import Server, ServerConfig, SimpleClientManager
     from flwr.server.server import run_fl
     from flwr.server.superlink.fleet.grpc_bidi.grpc_server import start_grpc_server
 
     manager = SimpleClientManager()
-    grpc_server = start_grpc_server(client_manager=manager, server_address=address)
+    grpc_server = start_grpc_server(
+        client_manager=manager, server_address=address, certificates=certificates
+    )
     try:
         server = Server(client_manager=manager, strategy=strategy)
         return run_fl(server, ServerConfig(num_rounds=rounds, round_timeout=round_timeout))
@@ -168,13 +179,21 @@ def make_client(model: Any, trainer: Any, local: Any, num_examples: int) -> Any:
     return AdapterClient()
 
 
-def join(client: Any, address: str, *, max_wait: float = 60.0) -> None:
-    """Connect ``client`` to the server at ``address`` and serve its rounds until it ends."""
+def join(
+    client: Any, address: str, *, max_wait: float = 60.0, root_certificates: bytes | None = None
+) -> None:
+    """Connect ``client`` to the server at ``address`` and serve its rounds until it ends.
+    ``root_certificates`` (PEM): the CA to verify a TLS server with; without it the
+    connection is plain gRPC, for the loopback interface only."""
     quiet_flwr()
     from flwr.compat.client.app import start_client
 
     start_client(
-        server_address=address, client=client.to_client(), insecure=True, max_wait_time=max_wait
+        server_address=address,
+        client=client.to_client(),
+        insecure=root_certificates is None,
+        root_certificates=root_certificates,
+        max_wait_time=max_wait,
     )
 
 
