@@ -157,9 +157,14 @@ class WardenApp(QObject):
         (on the store's worker; ``wait`` closes right here, as quitting does)."""
         if self.window.locked:
             return
-        for dlg in self.window.findChildren(QObject):
-            if hasattr(dlg, "reject") and dlg is not self.window and hasattr(dlg, "exec"):
-                dlg.reject()  # type: ignore[attr-defined]
+        from PySide6.QtWidgets import QDialog
+
+        # Every dialog may show personal data (a review, an error naming an address).
+        for dlg in {*self.window.findChildren(QDialog), *QApplication.topLevelWidgets()}:
+            if isinstance(dlg, QDialog) and (dlg.isVisible() or dlg.parent() is not None):
+                dlg.reject()
+                dlg.setParent(None)  # out of the window's tree now, freed soon after
+                dlg.deleteLater()
         self.idle.stop()
         if self.bridge is not None:
             self.bridge.detach()

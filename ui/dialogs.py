@@ -9,6 +9,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -27,8 +28,11 @@ log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    # Parented to the window, so that locking closes it along with everything personal.
+    parent = parent or QApplication.activeWindow()
     if isinstance(exc, WardenError):
         box = QMessageBox(parent)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Warden")
         box.setText(str(exc))

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from tests.ui.conftest import wait_idle
 
@@ -34,6 +42,16 @@ def test_locked_app_shows_nothing_personal(qtbot, controller, demo) -> None:
     personal = [demo.accounts[0].address, "Demo main", "Alice (demo)", "dUSD"]
     unlocked = _visible_text(win)
     assert any(p in unlocked for p in personal)  # the check can fail
+    from app.errors import InvalidInput
+    from ui.dialogs import show_error
+
+    show_error(None, InvalidInput(f"Problem with {demo.accounts[0].address}"))
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+        ),
+        timeout=2000,
+    )
     controller.lock()
     qtbot.wait(50)
     assert win.locked and win.shell is None
@@ -41,6 +59,9 @@ def test_locked_app_shows_nothing_personal(qtbot, controller, demo) -> None:
     for p in personal:
         assert p not in locked
     assert "Warden is locked" in locked
+    assert not any(
+        isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
 
 
 def test_unlock_wrong_then_right_password(qtbot, controller) -> None:
