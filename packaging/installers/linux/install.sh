@@ -25,7 +25,7 @@ refresh_caches() {
   fi
 }
 
-uninstall() {
+do_uninstall() {
   rm -rf -- "$PREFIX"
   rm -f -- "$APPS_DIR/warden.desktop"
   for size in $SIZES; do
@@ -39,7 +39,7 @@ uninstall() {
   echo "Warden removed. Your data stays in $DATA_HOME/Warden and $CONFIG_HOME/Warden."
 }
 
-install() {
+do_install() {
   if [ ! -x "$HERE/warden/warden" ]; then
     echo "install.sh: run me from the unpacked release folder (no warden/warden here)" >&2
     exit 1
@@ -75,8 +75,8 @@ install() {
 }
 
 case "${1:-}" in
-  "") install ;;
-  --uninstall) uninstall ;;
+  "") do_install ;;
+  --uninstall) do_uninstall ;;
   -h | --help) sed -n '2,6p' "$0" ;;
   *)
     echo "install.sh: unknown option '$1' (use --uninstall or nothing)" >&2
