@@ -170,21 +170,10 @@ def _not_available(what: str) -> WardenError:
 
 
 def checksum_address(text: str) -> str:
-    """The checksummed form, or a clear error for a malformed or mis-checksummed address."""
-    from eth_utils import is_address, is_checksum_address, to_checksum_address
+    """The checksummed form, or a clear InvalidInput (the wallet's own rules)."""
+    from app.wallet.addresses import validate_address
 
-    text = text.strip()
-    if not is_address(text):
-        raise InvalidInput(
-            f"{text!r} is not an address.",
-            hint="An address is 0x followed by 40 hexadecimal characters.",
-        )
-    if text != text.lower() and text[2:] != text[2:].upper() and not is_checksum_address(text):
-        raise InvalidInput(
-            "The address's capital letters do not match its checksum; it may have a typo.",
-            hint="Copy the address again from its source.",
-        )
-    return str(to_checksum_address(text))
+    return validate_address(text)
 
 
 def proposal_title(
@@ -310,12 +299,11 @@ class Backend:
             return [ContactRow(c.name, c.address, c.note) for c in rows]
 
     def add_contact(self, name: str, address: str, note: str = "") -> ContactRow:
-        addr = checksum_address(address)
-        if not name.strip():
-            raise WardenError("A contact needs a name.", hint="Type a name and try again.")
+        from app.wallet import contacts
+
         with self._session() as ses:
-            ses.add(s.Contact(name=name.strip(), address=addr, note=note))
-        return ContactRow(name.strip(), addr, note)
+            c = contacts.add_contact(ses, address, name, note)
+        return ContactRow(c.name, c.address, c.note)
 
     def networks(self) -> list[NetworkRow]:
         with self._session() as ses:
