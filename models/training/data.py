@@ -23,7 +23,6 @@ from typing import Any
 from app.fileio import write_atomic
 from models.shipped.anon import Scrubber
 from models.shipped.describe import describe
-from models.training.intents import make_intent
 from models.shipped.prompts import (
     brief_messages,
     explain_answer,
@@ -32,6 +31,7 @@ from models.shipped.prompts import (
     review_answer,
     review_messages,
 )
+from models.training.intents import make_intent
 from models.training.scenarios import make_case
 from models.training.teacher import codes_of, label
 

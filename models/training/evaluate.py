@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from models.shipped.anon import Scrubber
-from models.training.data import explain_parts, read_jsonl
 from models.shipped.describe import describe
 from models.shipped.prompts import (
     explanation_text,
@@ -34,6 +33,7 @@ from models.shipped.prompts import (
     parse_review,
     review_messages,
 )
+from models.training.data import explain_parts, read_jsonl
 from models.training.scenarios import SEVERITY
 from models.training.teacher import codes_of, label
 
