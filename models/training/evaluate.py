@@ -107,8 +107,10 @@ class Runner:
 def review_scores(
     run: Runner, cases: list[dict[str, Any]], max_tokens: int = 150
 ) -> dict[str, Any]:
+    from tqdm import tqdm
+
     right, found, expected, rows = 0, 0, 0, []
-    for case in cases:
+    for case in tqdm(cases, desc=f"{run.cand.name} review", leave=False):
         msgs = review_messages(Scrubber()(describe(case["request"], case["facts"])))
         if not run.cand.trained:
             msgs[0] = {"role": "system", "content": msgs[0]["content"] + BASE_HINT}
@@ -173,8 +175,10 @@ def _outcome(labels: dict[str, Any]) -> Any:
 
 def explain_scores(run: Runner | None, cases: list[dict[str, Any]]) -> dict[str, Any]:
     """``run`` None scores the templates (the rule engine's own summary)."""
+    from tqdm import tqdm
+
     ok = 0
-    for case in cases:
+    for case in tqdm(cases, desc=f"{run.cand.name if run else 'templates'} explain", leave=False):
         labels = case.get("labels") or label(case["request"], case["facts"])
         outcome = _outcome(labels)
         if run is None:
