@@ -243,3 +243,35 @@ def test_window_geometry_is_remembered(qtbot, tmp_path) -> None:
     # The offscreen screen is 800 px wide, so Qt clamps the restored width to the window's
     # minimum; the height (default 760) shows the stored geometry was used.
     assert again.height() == 640
+
+
+def test_first_run_creates_the_store_in_the_background(qtbot) -> None:
+    """After the first-run dialog the window shows at once, busy, while the store is created
+    on the store's worker; then the wallet opens on the new account."""
+    from app.config import default_paths
+    from app.store import Store
+    from ui.app import WardenApp, create_in_background, ensure_qapp
+    from ui.compose import user_backend
+    from ui.first_run import FirstRunPlan
+
+    paths = default_paths().ensure()
+    watched = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"
+    c = WardenApp(
+        ensure_qapp(),
+        config_dir=paths.config_dir,
+        unlock=lambda pw: user_backend(Store.open(paths, pw), paths),
+        use_tray=False,
+    )
+    try:
+        c.show_window()
+        create_in_background(c, paths, FirstRunPlan("watch", watched, "a long password", ["Demo"]))
+        assert c.window.locked and not c.window.unlock.busy.isHidden()
+        qtbot.waitUntil(lambda: not c.window.locked, timeout=30000)
+        wait_idle(qtbot)
+        wallet = c.window.shell.screens["wallet"]
+        assert wallet.address.text() == watched
+        assert not wallet.send_button.isEnabled()  # watch-only cannot send
+    finally:
+        c.lock(wait=True)
+        c.window.allow_close = lambda: True
+        c.window.close()
