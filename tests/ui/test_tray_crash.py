@@ -69,3 +69,29 @@ def test_crash_report_is_copyable_and_redacts_keys(qtbot) -> None:
     from PySide6.QtWidgets import QApplication
 
     assert QApplication.clipboard().text() == report
+
+
+def test_tray_menu_actions_emit_their_signals(qtbot) -> None:
+    """The menu works without a system tray (offscreen has none; the icon is just not shown)."""
+    from ui.tray import Tray
+
+    tray = Tray()
+    labels = [a.text() for a in tray.menu.actions() if a.text()]
+    assert labels == ["Open Warden", "Pause delegates", "Lock", "Quit"]
+    with qtbot.waitSignal(tray.pause_toggled) as paused:
+        tray.pause_action.trigger()
+    assert paused.args == [True] and "paused" in tray.icon.toolTip()
+    with qtbot.waitSignal(tray.lock_requested):
+        tray.lock_action.trigger()
+    with qtbot.waitSignal(tray.open_requested):
+        tray.open_action.trigger()
+
+
+def test_pausing_delegates_pauses_their_schedules_and_notices(qtbot, controller, backend) -> None:
+    svc = backend.service("delegates")
+    controller.pause_delegates(True)
+    qtbot.waitUntil(lambda: svc.paused, timeout=5000)
+    assert not controller.notifier.enabled
+    controller.pause_delegates(False)
+    qtbot.waitUntil(lambda: not svc.paused, timeout=5000)
+    assert controller.notifier.enabled
