@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -22,144 +20,27 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInput, WardenError
 from app.events import EventBus
 from app.store import schema as s
+from ui.market_view import MarketView, compute_market_view
+from ui.rows import (  # the plain data the screens draw; re-exported for them
+    AccountRow,
+    BalanceRow,
+    Candles,
+    ContactRow,
+    DelegateRow,
+    HistoryRow,
+    ModelRow,
+    NetworkRow,
+    ProposalRow,
+    RemotePreview,
+    RemoteSettings,
+    RunRow,
+    SendDraft,
+    WalletAction,
+)
 
 
 class SessionSource(Protocol):
     def session(self) -> AbstractContextManager[Session]: ...
-
-
-@dataclass(frozen=True)
-class AccountRow:
-    address: str
-    name: str
-    kind: str  # "hd" | "imported" | "watch"
-
-
-@dataclass(frozen=True)
-class BalanceRow:
-    symbol: str
-    amount: Decimal
-    token: str | None = None  # None = the chain's native coin
-    decimals: int = 18
-    fiat: Decimal | None = None  # value in USD, when a price is known
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    when: datetime | None
-    direction: str  # "in" | "out" | "self"
-    counterparty: str
-    counterparty_name: str
-    asset: str
-    amount: Decimal
-    status: str
-    tx_hash: str
-    hidden: bool = False  # e.g. address poisoning
-    note: str = ""
-    account: str = ""
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    name: str
-    address: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class NetworkRow:
-    name: str
-    chain_id: int
-    rpc_url: str
-    native_symbol: str = "ETH"
-
-
-@dataclass(frozen=True)
-class DelegateRow:
-    name: str
-    description: str
-    enabled: bool
-    triggers: tuple[str, ...] = ()
-    settings: dict[str, Any] = field(default_factory=dict)
-    may_propose: bool = False
-
-
-@dataclass(frozen=True)
-class RunRow:
-    id: int
-    delegate: str
-    trigger: str
-    started_at: datetime | None
-    ended_at: datetime | None
-    outcome: str
-    message: str
-
-
-@dataclass(frozen=True)
-class ProposalRow:
-    id: int
-    delegate: str
-    kind: str
-    title: str
-    payload: dict[str, Any]
-    created_at: datetime | None
-
-
-@dataclass(frozen=True)
-class ModelRow:
-    name: str
-    path: str
-    size_mb: float
-    memory_mb: float | None
-    context: int | None
-    source: str  # "bundled" | "imported" | "remote"
-    licence: str = ""
-
-
-@dataclass(frozen=True)
-class Candles:
-    symbol: str
-    ts: list[int]  # ms since epoch
-    open: list[float]
-    high: list[float]
-    low: list[float]
-    close: list[float]
-    volume: list[float]
-
-
-@dataclass(frozen=True)
-class RemotePreview:
-    host: str
-    sent_text: str  # exactly what would leave the machine, after anonymization
-
-
-@dataclass(frozen=True)
-class WalletAction:
-    """An action the assistant understood; shown for confirmation, never executed by it."""
-
-    kind: str  # "send" | "swap" | "add_contact" | "check_balance" | "explain_last" | "question"
-    description: str
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RemoteSettings:
-    enabled: bool = False
-    url: str = ""
-    model: str = ""
-    has_key: bool = False
-
-
-@dataclass
-class SendDraft:
-    """A send the user has filled in; ``prepared`` is whatever the wallet built for it."""
-
-    account: str
-    recipient: str
-    asset: str  # symbol; native coin or a token in the wallet
-    amount: Decimal
-    fee: str = "normal"  # "slow" | "normal" | "fast"
-    prepared: Any = None
 
 
 def _not_available(what: str) -> WardenError:
@@ -667,119 +548,24 @@ class Backend:
         return iter(reversed(rows))
 
 
-@dataclass(frozen=True)
-class MarketView:
-    symbol: str
-    ts: list[int]
-    close: list[float]
-    overlays: dict[str, list[float]]  # "sma", "ema", "bb_upper", "bb_lower"
-    rsi: list[float]
-    latest: dict[str, str]  # indicator name -> formatted latest value
-    brief: str
-    alerts: list[str]
-    allocation: list[tuple[str, float]]  # (symbol, USD value) of today's holdings
-    portfolio: list[tuple[int, float]]  # (ts, USD value of today's holdings at that day's price)
-    source: str = ""
-
-
-def compute_market_view(backend: Backend, symbol: str, days: int) -> MarketView:
-    import math
-
-    from delegates.market import indicators
-    from delegates.market.candles import Series, recorded
-
-    stored = backend.candles(symbol, limit=days + 120)
-    if stored.ts:
-        rows = list(
-            zip(
-                stored.ts,
-                stored.open,
-                stored.high,
-                stored.low,
-                stored.close,
-                stored.volume,
-                strict=True,
-            )
-        )
-        series = Series.from_rows(symbol, "1d", rows)
-        source = f"{len(stored.ts)} daily candles from your store"
-    else:
-        series = recorded(symbol)
-        source = "Recorded daily candles (offline demo data)"
-    values = indicators.compute(series)
-    n = min(days, len(series))
-    cut = slice(len(series) - n, len(series))
-
-    def col(name: str) -> list[float]:
-        return [float(v) for v in values[name][cut]] if name in values else []
-
-    ts = [int(t) for t in series.ts[cut]]
-    latest = indicators.latest(values, series)
-    closes = series.close
-    change = float(closes[-1] / closes[-31] - 1) if len(closes) > 31 else None
-    # The brief and the alerts come from the market delegate's own analysis, so the screen
-    # and the delegate's runs say the same thing about the same numbers.
-    from delegates.market import alerts as market_alerts
-    from delegates.market.analysis import analyze
-
-    analysis = analyze(series, rule=market_alerts.AlertRule(symbol))
-    brief = str(analysis["brief"])
-    alerts = [str(a.get("message") or a) for a in analysis["alerts"]]
-    if change is not None:
-        brief += f" Over the last 30 days it moved {change * 100:+.1f}%."
-    shown = {
-        "RSI": latest.get("rsi_14"),
-        "MACD": latest.get("macd"),
-        "ATR": latest.get("atr_14"),
-        "Max drawdown": latest.get("max_drawdown"),
-    }
-    latest_text = {
-        k: ("—" if v is None else f"{v * 100:.0f}%" if k == "Max drawdown" else f"{v:,.1f}")
-        for k, v in shown.items()
-    }
-    # Portfolio: today's holdings valued at each day's price (stablecoins at $1).
-    holdings: dict[str, Decimal] = {}
-    if backend.has("balances"):
-        for acc in backend.accounts():
-            try:
-                for b in backend.balances(acc.address):
-                    holdings[b.symbol] = holdings.get(b.symbol, Decimal(0)) + b.amount
-            except WardenError:
-                continue
-    prices = backend.prices()
-    base = symbol.split("/")[0]
-    allocation = [
-        (sym, float(amount * prices[sym]))
-        for sym, amount in sorted(holdings.items())
-        if sym in prices and amount > 0
-    ]
-    portfolio: list[tuple[int, float]] = []
-    if holdings:
-        last = float(closes[-1])
-        for t, close in zip(ts, col("close"), strict=True):
-            total = 0.0
-            for sym, amount in holdings.items():
-                if sym in (base, f"W{base}") and last:
-                    total += float(amount) * close
-                elif sym in prices:
-                    total += float(amount * prices[sym])
-            if not math.isnan(total):
-                portfolio.append((t, total))
-    return MarketView(
-        symbol=symbol,
-        ts=ts,
-        close=col("close"),
-        overlays={
-            "sma": col("sma_20"),
-            "ema": col("ema_50"),
-            "bb_upper": col("bb_upper"),
-            "bb_lower": col("bb_lower"),
-        },
-        rsi=col("rsi_14"),
-        latest=latest_text,
-        brief=brief,
-        alerts=alerts,
-        allocation=allocation,
-        portfolio=portfolio,
-        source=source,
-    )
+__all__ = [
+    "Backend",
+    "MarketView",
+    "SessionSource",
+    "checksum_address",
+    "proposal_title",
+    "AccountRow",
+    "BalanceRow",
+    "Candles",
+    "ContactRow",
+    "DelegateRow",
+    "HistoryRow",
+    "ModelRow",
+    "NetworkRow",
+    "ProposalRow",
+    "RemotePreview",
+    "RemoteSettings",
+    "RunRow",
+    "SendDraft",
+    "WalletAction",
+]

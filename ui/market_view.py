@@ -1,0 +1,131 @@
+"""The Market screen's data: candles, indicators, brief and alerts from the market delegate's
+own analysis, and the portfolio (today's holdings valued over the chart's days)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from app.errors import WardenError
+
+if TYPE_CHECKING:
+    from ui.backend import Backend
+
+
+@dataclass(frozen=True)
+class MarketView:
+    symbol: str
+    ts: list[int]
+    close: list[float]
+    overlays: dict[str, list[float]]  # "sma", "ema", "bb_upper", "bb_lower"
+    rsi: list[float]
+    latest: dict[str, str]  # indicator name -> formatted latest value
+    brief: str
+    alerts: list[str]
+    allocation: list[tuple[str, float]]  # (symbol, USD value) of today's holdings
+    portfolio: list[tuple[int, float]]  # (ts, USD value of today's holdings at that day's price)
+    source: str = ""
+
+
+def compute_market_view(backend: Backend, symbol: str, days: int) -> MarketView:
+    import math
+
+    from delegates.market import indicators
+    from delegates.market.candles import Series, recorded
+
+    stored = backend.candles(symbol, limit=days + 120)
+    if stored.ts:
+        rows = list(
+            zip(
+                stored.ts,
+                stored.open,
+                stored.high,
+                stored.low,
+                stored.close,
+                stored.volume,
+                strict=True,
+            )
+        )
+        series = Series.from_rows(symbol, "1d", rows)
+        source = f"{len(stored.ts)} daily candles from your store"
+    else:
+        series = recorded(symbol)
+        source = "Recorded daily candles (offline demo data)"
+    values = indicators.compute(series)
+    n = min(days, len(series))
+    cut = slice(len(series) - n, len(series))
+
+    def col(name: str) -> list[float]:
+        return [float(v) for v in values[name][cut]] if name in values else []
+
+    ts = [int(t) for t in series.ts[cut]]
+    latest = indicators.latest(values, series)
+    closes = series.close
+    change = float(closes[-1] / closes[-31] - 1) if len(closes) > 31 else None
+    # The brief and the alerts come from the market delegate's own analysis, so the screen
+    # and the delegate's runs say the same thing about the same numbers.
+    from delegates.market import alerts as market_alerts
+    from delegates.market.analysis import analyze
+
+    analysis = analyze(series, rule=market_alerts.AlertRule(symbol))
+    brief = str(analysis["brief"])
+    alerts = [str(a.get("message") or a) for a in analysis["alerts"]]
+    if change is not None:
+        brief += f" Over the last 30 days it moved {change * 100:+.1f}%."
+    shown = {
+        "RSI": latest.get("rsi_14"),
+        "MACD": latest.get("macd"),
+        "ATR": latest.get("atr_14"),
+        "Max drawdown": latest.get("max_drawdown"),
+    }
+    latest_text = {
+        k: ("—" if v is None else f"{v * 100:.0f}%" if k == "Max drawdown" else f"{v:,.1f}")
+        for k, v in shown.items()
+    }
+    # Portfolio: today's holdings valued at each day's price (stablecoins at $1).
+    holdings: dict[str, Decimal] = {}
+    if backend.has("balances"):
+        for acc in backend.accounts():
+            try:
+                for b in backend.balances(acc.address):
+                    holdings[b.symbol] = holdings.get(b.symbol, Decimal(0)) + b.amount
+            except WardenError:
+                continue
+    prices = backend.prices()
+    base = symbol.split("/")[0]
+    allocation = [
+        (sym, float(amount * prices[sym]))
+        for sym, amount in sorted(holdings.items())
+        if sym in prices and amount > 0
+    ]
+    portfolio: list[tuple[int, float]] = []
+    if holdings:
+        last = float(closes[-1])
+        for t, close in zip(ts, col("close"), strict=True):
+            total = 0.0
+            for sym, amount in holdings.items():
+                if sym in (base, f"W{base}") and last:
+                    total += float(amount) * close
+                elif sym in prices:
+                    total += float(amount * prices[sym])
+            if not math.isnan(total):
+                portfolio.append((t, total))
+    return MarketView(
+        symbol=symbol,
+        ts=ts,
+        close=col("close"),
+        overlays={
+            "sma": col("sma_20"),
+            "ema": col("ema_50"),
+            "bb_upper": col("bb_upper"),
+            "bb_lower": col("bb_lower"),
+        },
+        rsi=col("rsi_14"),
+        latest=latest_text,
+        brief=brief,
+        alerts=alerts,
+        allocation=allocation,
+        portfolio=portfolio,
+        source=source,
+    )
