@@ -12,8 +12,6 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tests.ui.sample import SAMPLE_PASSWORD, sample_store  # noqa: E402
-
 
 @pytest.fixture(autouse=True)
 def _warden_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,18 +26,6 @@ def _fresh_tasks(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
     ops.reset_tasks()
     yield
     ops.reset_tasks()
-
-
-@pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    st = sample_store(tmp_path / "store")
-    yield st
-    st.close()
-
-
-@pytest.fixture
-def password() -> str:
-    return SAMPLE_PASSWORD
 
 
 @pytest.fixture(scope="session")
