@@ -65,8 +65,15 @@ def optional_services(
             log.warning("assistant unavailable: %s", exc)
 
     def delegates_now() -> dict[str, Any]:
+        chain = w3
+        if callable(w3):  # connect now, on the worker; without a node they run chain-less
+            try:
+                chain = w3()
+            except WardenError as exc:
+                log.warning("delegates run without the chain: %s", exc)
+                chain = None
         try:
-            return start_delegates(store, bus, w3, closers)
+            return start_delegates(store, bus, chain, closers)
         except Exception as exc:
             log.warning("delegates unavailable: %s", exc)
             return {}
@@ -200,8 +207,11 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
     except Exception as exc:  # the store-facts reviewer still reviews every request
         log.info("node-backed reviewer unavailable: %s", exc)
     closers: list[Any] = []
-    # Delegates get no chain here: connecting would make unlocking wait on the node.
-    extra = optional_services(store, bus, paths.models_dir, None, closers, later=True)
+    # Delegates start after the window shows, connecting to the node then (never while the
+    # user waits for the unlock).
+    extra = optional_services(
+        store, bus, paths.models_dir, lambda: connect().w3, closers, later=True
+    )
     extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
     closers.append(store.close)
     backend = wallet_backend(store, connect, network, reviewer=reviewer, bus=bus, extra=extra)
