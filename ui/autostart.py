@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from pathlib import Path
 
 from app.fileio import write_atomic
 
 DESKTOP_NAME = "warden.desktop"
+
+
+def _exec_quote(arg: str) -> str:
+    """Quote one argument of a Desktop Entry ``Exec`` key: the spec allows only double quotes,
+    inside which ``"``, ``` ` ```, ``$`` and ``\\`` are escaped with a backslash."""
+    if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`"):
+        return arg
+    escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
+    return f'"{escaped}"'
 
 
 def autostart_file() -> Path:
@@ -28,7 +36,7 @@ def set_enabled(enabled: bool) -> None:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    command = f"{shlex.quote(sys.executable)} -m warden gui --minimized"
+    command = f"{_exec_quote(sys.executable)} -m warden gui --minimized"
     text = (
         "[Desktop Entry]\nType=Application\nName=Warden\n"
         "Comment=Local EVM wallet with on-device delegates\n"

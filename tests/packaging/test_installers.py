@@ -160,14 +160,7 @@ def test_bundle_program_arguments(argv: list[str], expected: list[str]) -> None:
     "folder",
     [
         "opt",
-        pytest.param(
-            "opt dir",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ui/autostart.py quotes Exec with shlex.quote (single quotes), which the "
-                "Desktop Entry spec does not allow; a path with a space needs double quotes",
-            ),
-        ),
+        "opt dir",
     ],
 )
 def test_start_at_login_entry_starts_the_bundle_minimized(
