@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/system-deps.sh
 bash packaging/tools.sh
-bash packaging/install.sh test
+bash packaging/install.sh test,train
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 echo "== ruff"
 .venv/bin/ruff check .
