@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.errors import WardenError
 from app.notify import NotificationBackend
-from ui import theme
+from ui import gc_guard, theme
 from ui.backend import Backend
 from ui.bridge import EventBridge
 from ui.dialogs import install_excepthook
@@ -37,6 +37,7 @@ Unlocker = Callable[[str], Backend]
 def ensure_qapp(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
+        gc_guard.install(app)
         return app
     QApplication.setApplicationName("Warden")
     QApplication.setOrganizationName("Warden")
@@ -44,7 +45,9 @@ def ensure_qapp(argv: list[str] | None = None) -> QApplication:
     QApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    return QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    gc_guard.install(app)
+    return app
 
 
 def ui_settings(config_dir: Path) -> QSettings:

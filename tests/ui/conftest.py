@@ -19,6 +19,16 @@ def _warden_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gc_on_gui_thread(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """As in the app: garbage is collected on the GUI thread only (ui/gc_guard.py)."""
+    from ui import gc_guard
+
+    guard = gc_guard.install(qapp)
+    yield
+    guard.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_tasks(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
     from ui import ops
