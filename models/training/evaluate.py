@@ -186,7 +186,7 @@ def explain_scores(run: Runner | None, cases: list[dict[str, Any]]) -> dict[str,
             continue
         s = Scrubber()
         messages, _ = explain_parts(labels, s)
-        raw = s.restore(run.chat(messages, 200))
+        raw = s.restore(run.chat(messages, 160))
         data = parse_json(raw)
         text = explanation_text(data) if data else raw
         ok += faithful(outcome, text, data)
@@ -244,6 +244,7 @@ def evaluate_candidates(
     *,
     limit: int = 40,
     intents: bool = True,
+    threads: int = 2,
 ) -> dict[str, Any]:
     """All scores for every candidate, plus the templates' explanation score."""
     from tqdm import tqdm
@@ -260,7 +261,7 @@ def evaluate_candidates(
         }
     }
     for cand in tqdm(cands, desc="models"):
-        run = Runner(cand)
+        run = Runner(cand, threads=threads)
         try:
             r: dict[str, Any] = {"size": size_scores(cand, run)}
             r["review_heldout"] = review_scores(run, held)

@@ -73,6 +73,7 @@ def register(sub: Any) -> None:
     e.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="review-case folder")
     e.add_argument("--no-intents", action="store_true", help="skip the intent set")
     e.add_argument("--json", type=Path, default=None, help="also write all results here")
+    e.add_argument("--threads", type=int, default=2, help="llama.cpp threads per model")
     e.set_defaults(func=cmd_eval)
 
 
@@ -217,7 +218,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not heldout.exists():
         raise InvalidInput("No held-out data.", hint="Run 'warden train data' first.")
     results = evaluate_candidates(
-        cands, heldout, args.cases, limit=args.limit, intents=not args.no_intents
+        cands,
+        heldout,
+        args.cases,
+        limit=args.limit,
+        intents=not args.no_intents,
+        threads=args.threads,
     )
     print(table(results))
     if args.json:
