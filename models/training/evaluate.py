@@ -193,10 +193,10 @@ def explain_scores(run: Runner | None, cases: list[dict[str, Any]]) -> dict[str,
     return {"n": len(cases), "faithfulness": round(ok / len(cases), 4) if cases else None}
 
 
-def intent_scores(run: Runner) -> dict[str, Any]:
+def intent_scores(run: Runner, limit: int | None = None) -> dict[str, Any]:
     """Exact match on the runtime's labelled set. The base runs the runtime's own prompt with
     its grammar; a trained model gets the prompt it learned (anonymized, restored after)."""
-    from models.intents import INTENT_SCHEMA, evaluate, guard, messages_for
+    from models.intents import INTENT_SCHEMA, evaluate, guard, load_labelled, messages_for
     from models.structured import grammar_for, parse_and_validate
 
     grammar = grammar_for(INTENT_SCHEMA)
@@ -213,7 +213,7 @@ def intent_scores(run: Runner) -> dict[str, Any]:
             return {"action": "invalid"}
         return guard(sentence, data)
 
-    return evaluate(parse).to_json()
+    return evaluate(parse, load_labelled()[:limit]).to_json()
 
 
 def gguf_params(path: Path) -> int:
@@ -245,6 +245,7 @@ def evaluate_candidates(
     limit: int = 40,
     intents: bool = True,
     threads: int = 2,
+    intent_limit: int | None = None,
 ) -> dict[str, Any]:
     """All scores for every candidate, plus the templates' explanation score."""
     from tqdm import tqdm
@@ -269,7 +270,7 @@ def evaluate_candidates(
             r["explain_heldout"] = explain_scores(run, held)
             r["explain_cases"] = explain_scores(run, cases)
             if intents:
-                r["intent"] = intent_scores(run)
+                r["intent"] = intent_scores(run, intent_limit)
         finally:
             run.close()
         results[cand.name] = r

@@ -74,6 +74,7 @@ def register(sub: Any) -> None:
     e.add_argument("--no-intents", action="store_true", help="skip the intent set")
     e.add_argument("--json", type=Path, default=None, help="also write all results here")
     e.add_argument("--threads", type=int, default=2, help="llama.cpp threads per model")
+    e.add_argument("--intent-limit", type=int, default=None, help="first N labelled sentences")
     e.set_defaults(func=cmd_eval)
 
 
@@ -224,6 +225,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         limit=args.limit,
         intents=not args.no_intents,
         threads=args.threads,
+        intent_limit=args.intent_limit,
     )
     print(table(results))
     if args.json:
