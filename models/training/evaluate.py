@@ -213,7 +213,10 @@ def intent_scores(run: Runner, limit: int | None = None) -> dict[str, Any]:
             return {"action": "invalid"}
         return guard(sentence, data)
 
-    return evaluate(parse, load_labelled()[:limit]).to_json()
+    rows = load_labelled()
+    if limit and limit < len(rows):  # an even spread over the set, which is grouped by action
+        rows = [rows[i * len(rows) // limit] for i in range(limit)]
+    return evaluate(parse, rows).to_json()
 
 
 def gguf_params(path: Path) -> int:

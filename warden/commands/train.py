@@ -74,7 +74,9 @@ def register(sub: Any) -> None:
     e.add_argument("--no-intents", action="store_true", help="skip the intent set")
     e.add_argument("--json", type=Path, default=None, help="also write all results here")
     e.add_argument("--threads", type=int, default=2, help="llama.cpp threads per model")
-    e.add_argument("--intent-limit", type=int, default=None, help="first N labelled sentences")
+    e.add_argument(
+        "--intent-limit", type=int, default=None, help="N labelled sentences, evenly spread"
+    )
     e.set_defaults(func=cmd_eval)
 
 
