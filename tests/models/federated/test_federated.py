@@ -173,7 +173,7 @@ def test_the_real_smollm2_adapter_is_what_travels() -> None:
 
     from models.bundled import bundled_model_path
     from models.training.export import HF_TO_GGUF
-    from models.training.parent import TARGETS, lora_model
+    from models.training.parent import FIRST_LORA_LAYER, TARGETS, lora_model
 
     reader = gguf.GGUFReader(bundled_model_path())
 
@@ -192,9 +192,10 @@ def test_the_real_smollm2_adapter_is_what_travels() -> None:
     with torch.device("meta"):
         model = lora_model(LlamaForCausalLM(config), 8, 16)
     named = dict(adapter_named(model))
-    assert len(named) == config.num_hidden_layers * len(TARGETS) * 2
+    adapted = config.num_hidden_layers - FIRST_LORA_LAYER  # the parent adapts the upper layers
+    assert len(named) == adapted * len(TARGETS) * 2
     base = {t.name: [int(x) for x in t.shape] for t in reader.tensors}  # GGUF order: (in, out)
-    for layer in (0, config.num_hidden_layers - 1):
+    for layer in (FIRST_LORA_LAYER, config.num_hidden_layers - 1):
         for hf, gg in HF_TO_GGUF.items():
             if hf.split(".")[-1] not in TARGETS:
                 continue  # the norms carry no adapter
