@@ -209,8 +209,8 @@ def intent_scores(run: Runner, limit: int | None = None) -> dict[str, Any]:
             raw = s.restore(run.chat(intent_messages(s(sentence)), 96))
         try:
             data = parse_and_validate(raw, INTENT_SCHEMA)
-        except Exception:  # an answer that is not a valid action counts as a miss
-            return {"action": "invalid"}
+        except Exception:  # as the app does: an invalid answer becomes a question back
+            return {"action": "clarify", "question": "Please rephrase?"}
         return guard(sentence, data)
 
     rows = load_labelled()
