@@ -27,7 +27,7 @@ def main() -> None:
     cands = [
         Candidate("base", base, trained=False),
         Candidate("parent", base, adapter),
-        Candidate("child", export / "warden-child.Q4_1.gguf"),
+        Candidate("child", export / "warden-child.Q8_0.gguf"),
     ]
     out = {}
     for cand in cands:

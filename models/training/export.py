@@ -4,8 +4,7 @@
   ``blk.N.<name>.weight.lora_a`` / ``.lora_b``, ``adapter.lora.alpha``) applied over the
   bundled base at load time.
 - The child becomes a full GGUF model: the base file's metadata (tokenizer, chat template,
-  rope, licence) with its own layer count, weights quantized as in the bundled file (Q4_1 for
-  the matrices, Q8_0 for the embeddings, F32 for norms).
+  rope, licence) with its own layer count, weights in Q8_0 (F32 for norms).
 
 llama.cpp's llama architecture expects the query and key rows in the interleaved rotary order
 of the original checkpoints; transformers un-permutes them when it reads a GGUF, so the
@@ -162,7 +161,9 @@ def export_child(model_dir: Path, out_file: Path, *, quantize: bool = True) -> P
             continue
         name = HF_TO_GGUF[m.group(2)]
         w = _maybe_permute(name, tensors[key].astype(np.float32), heads)
-        kind = q.F32 if w.ndim == 1 else (q.Q4_1 if quantize else q.F16)
+        # Q8_0: the fully fine-tuned child's weights do not survive Q4_1 (measured: the Q4_1
+        # file answered garbage where the F16 and Q8_0 files match torch).
+        kind = q.F32 if w.ndim == 1 else (q.Q8_0 if quantize else q.F16)
         _add(writer, f"blk.{m.group(1)}.{name}.weight", w, kind)
     _write(writer)
     return out_file

@@ -19,7 +19,7 @@ DEFAULT_WORK = Path("build/training")
 DEFAULT_CASES = REPO.parent / "shared" / "review-cases"
 SHIPPED = REPO / "models" / "shipped"
 SHIPPED_ADAPTER = SHIPPED / "warden-smollm2-135m.lora.gguf"
-CHILD_FILE = "warden-child.Q4_1.gguf"
+CHILD_FILE = "warden-child.Q8_0.gguf"
 ADAPTER_FILE = "warden-parent.lora.gguf"
 
 
