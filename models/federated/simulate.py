@@ -36,6 +36,20 @@ class FederatedResult:
     seconds: float = 0.0
 
 
+def _wait_listening(address: str, deadline: float, errors: list[BaseException]) -> None:
+    host, port = address.rsplit(":", 1)
+    while not errors:
+        try:
+            with socket.create_connection((host, int(port)), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise ModelError(
+                    f"The federated server did not start listening on {address}."
+                ) from None
+            time.sleep(0.05)
+
+
 def free_address() -> str:
     """A free TCP port on the loopback interface."""
     with socket.socket() as s:
