@@ -150,3 +150,50 @@ class ModelExplainer:
                     return compose(data)
         log.info("model explanation rejected: %s", self.last_rejection)
         return None
+
+
+class AdapterExplainer:
+    """The shipped fine-tuned adapter (``models.shipped``) writing the explanation in the shape
+    it was trained on, then checked exactly as ``ModelExplainer``'s answers are."""
+
+    def __init__(self, model: ChatModel, *, timeout_s: float = 30.0) -> None:
+        self._model = model
+        self._timeout_s = timeout_s
+        self.last_rejection: str | None = None
+
+    def _chat(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        opts = GenerationOptions(max_tokens=max_tokens, temperature=0.0, timeout_s=self._timeout_s)
+        return str(self._model.submit(messages, opts).result().text)
+
+    def explain(self, outcome: ReviewOutcome) -> str | None:
+        from models import shipped
+
+        self.last_rejection = None
+        try:
+            text, data = shipped.explain(self._chat, outcome)
+        except WardenError as exc:
+            self.last_rejection = f"model failed: {exc}"
+        else:
+            if data is None:
+                self.last_rejection = "no structured answer"
+            else:
+                self.last_rejection = rejection_reason(outcome, data)
+                if self.last_rejection is None:
+                    return text
+        log.info("shipped-model explanation rejected: %s", self.last_rejection)
+        return None
+
+
+def default_explainer(models_dir: Any) -> ModelExplainer | AdapterExplainer:
+    """The explainer for reviews: the shipped fine-tuned adapter when it is there (its
+    explanations were the most faithful in the evaluation, see models/shipped/MODEL_CARD.md),
+    else the bundled base model with grammar-constrained output."""
+    from models import shipped
+    from models.catalog import Catalog
+    from models.runtime import LocalModel
+
+    catalog = Catalog(models_dir)
+    entry = shipped.register(catalog)
+    if entry is not None:
+        return AdapterExplainer(LocalModel(entry))
+    return ModelExplainer(LocalModel(catalog.entries()[0]))

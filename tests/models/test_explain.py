@@ -94,3 +94,39 @@ def test_real_model_answer_passes_the_guard_or_falls_back(local_model: LocalMode
     assert (text is None) == (explainer.last_rejection is not None)
     if text is not None:
         assert "safe to sign" not in text.lower()
+
+
+def _forced_adapter(answer: dict) -> str | None:
+    from models.explain import AdapterExplainer
+
+    with OpenAIStub(lambda p: json.dumps(answer)) as stub:
+        text = AdapterExplainer(RemoteModel(stub.url)).explain(OUTCOME)
+        sent = stub.payloads[0]
+    # the shipped model is shown the verdict and every finding, as data
+    prompt = sent["messages"][-1]["content"]
+    assert "Verdict: danger" in prompt and "unlimited_approval" in prompt
+    return text
+
+
+def test_shipped_adapter_explainer_is_checked_like_the_base() -> None:
+    """Forced outputs in the shipped model's trained shape: a faithful one is shown, one that
+    lowers the verdict or drops a finding falls back to the template (None)."""
+    assert _forced_adapter(GOOD) is not None
+    assert _forced_adapter({**GOOD, "verdict": "safe"}) is None
+    assert _forced_adapter({**GOOD, "points": GOOD["points"][:1]}) is None
+
+
+def test_default_explainer_is_the_shipped_adapter(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from models.explain import AdapterExplainer, default_explainer
+    from models.shipped import adapter_path
+
+    if adapter_path() is None:
+        pytest.skip("no adapter shipped in models/shipped")
+    explainer = default_explainer(tmp_path)
+    assert isinstance(explainer, AdapterExplainer)
+    try:
+        text = explainer.explain(OUTCOME)  # the real shipped model: shown only if it passes
+        assert text is None or isinstance(text, str)
+        assert text is not None or explainer.last_rejection
+    finally:
+        explainer._model.close()  # type: ignore[attr-defined]

@@ -29,12 +29,9 @@ def _model_explainer() -> Any:
     """The model runtime's explainer on the default model; None when it cannot be had."""
     try:
         from app.config import default_paths
-        from models.catalog import Catalog
-        from models.explain import ModelExplainer
-        from models.runtime import LocalModel
+        from models.explain import default_explainer
 
-        entry = Catalog(default_paths().models_dir).entries()[0]  # the bundled model first
-        return ModelExplainer(LocalModel(entry))
+        return default_explainer(default_paths().models_dir)
     except Exception:  # optional: without a model the templates write the summary
         return None
 
