@@ -62,6 +62,9 @@ def register(sub: Any) -> None:
     t.add_argument("--adapter", type=Path, default=SHIPPED_ADAPTER, help="adapter to start from")
     t.add_argument("--out", type=Path, default=None, help="where to write the personal adapter")
     t.set_defaults(func=cmd_personalize)
+    from models.federated.cli import register as register_federated
+
+    register_federated(tsub)
 
     e = sub.add_parser("eval", help="score base, parent, child, personalized and templates")
     _common(e)
