@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -21,6 +21,7 @@ from ui.backend import ContactRow, HistoryRow
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+RowT = TypeVar("RowT")
 
 
 def short_address(address: str) -> str:
@@ -37,21 +38,19 @@ def format_fiat(value: Decimal | None) -> str:
     return "—" if value is None else f"${value:,.2f}"
 
 
-class HistoryModel(QAbstractTableModel):
-    COLUMNS = ("Date", "", "Counterparty", "Amount", "Asset", "Status")
-    DATE, DIRECTION, COUNTERPARTY, AMOUNT, ASSET, STATUS = range(6)
+class _ListTableModel(QAbstractTableModel, Generic[RowT]):
+    """A table over a list of row objects, one column per name in ``COLUMNS``."""
+
+    COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[HistoryRow] = []
+        self._rows: list[RowT] = []
 
-    def set_rows(self, rows: list[HistoryRow]) -> None:
+    def set_rows(self, rows: list[RowT]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
-
-    def row(self, i: int) -> HistoryRow:
-        return self._rows[i]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)
@@ -65,6 +64,14 @@ class HistoryModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
         return None
+
+
+class HistoryModel(_ListTableModel[HistoryRow]):
+    COLUMNS = ("Date", "", "Counterparty", "Amount", "Asset", "Status")
+    DATE, DIRECTION, COUNTERPARTY, AMOUNT, ASSET, STATUS = range(6)
+
+    def row(self, i: int) -> HistoryRow:
+        return self._rows[i]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -154,33 +161,11 @@ class HistoryFilter(QSortFilterProxyModel):
         return self._text in hay
 
 
-class ContactsModel(QAbstractTableModel):
+class ContactsModel(_ListTableModel[ContactRow]):
     COLUMNS = ("Name", "Address", "Note")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ContactRow] = []
-
-    def set_rows(self, rows: list[ContactRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def rows(self) -> list[ContactRow]:
         return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (
