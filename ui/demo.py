@@ -41,30 +41,14 @@ def prepare_scenario(demo: Any) -> None:
     granted an unlimited dUSD allowance to a personal address (a classic phishing result).
     Signed with the public demo phrase, on the demo chain only."""
     from eth_abi import encode
-    from eth_account import Account as EthAccount
 
-    from app.wallet.demo import DEMO_PHRASE
-    from app.wallet.signing import HD_PATH
+    from app.wallet.demo import send_as_demo_user
 
     w3 = demo.w3
     token = next(t for t in demo.tokens if t.symbol == "dUSD")
     spender = str(w3.eth.accounts[7])
-    acct = EthAccount.from_mnemonic(DEMO_PHRASE, account_path=HD_PATH.format(index=0))
-    base = int(w3.eth.get_block("latest").get("baseFeePerGas") or 0)
     data = bytes.fromhex("095ea7b3") + encode(["address", "uint256"], [spender, 2**256 - 1])
-    tx = {
-        "type": 2,
-        "chainId": w3.eth.chain_id,
-        "nonce": w3.eth.get_transaction_count(acct.address),
-        "to": token.address,
-        "value": 0,
-        "data": data,
-        "gas": 100_000,
-        "maxFeePerGas": 2 * base + 10**9,
-        "maxPriorityFeePerGas": 10**9,
-    }
-    signed = acct.sign_transaction(tx)
-    w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction))
+    send_as_demo_user(w3, 0, token.address, data=data)
 
 
 def warm_up(backend: Backend, on_done: Any = None) -> None:

@@ -75,7 +75,7 @@ def deploy_demo_token(
     return str(w3.eth.wait_for_transaction_receipt(tx_hash)["contractAddress"])
 
 
-def _send_as_demo_user(w3: Web3, index: int, to: str, value: int = 0, data: bytes = b"") -> None:
+def send_as_demo_user(w3: Web3, index: int, to: str, value: int = 0, data: bytes = b"") -> None:
     """Past activity of the demo user, signed with the public demo phrase directly: this is
     the chain's history as it stands before the wallet opens, not a send through Warden."""
     acct = EthAccount.from_mnemonic(DEMO_PHRASE, account_path=HD_PATH.format(index=index))
@@ -130,8 +130,8 @@ def build_demo(directory: Path) -> Demo:
             w3.eth.send_transaction({"from": alice, "to": main.address, "value": Wei(5 * 10**17)})
         )
         # Outgoing: coffee in ETH, and dUSD to Alice.
-        _send_as_demo_user(w3, 0, bob, value=2 * 10**16)
-        _send_as_demo_user(w3, 0, usd, data=transfer_data(alice, 125 * 10**6))
+        send_as_demo_user(w3, 0, bob, value=2 * 10**16)
+        send_as_demo_user(w3, 0, usd, data=transfer_data(alice, 125 * 10**6))
 
         with store.session() as s:
             for address in (usd, gov):
