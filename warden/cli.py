@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from models.probe import FROZEN_ARG
+
+    if argv[:1] == [FROZEN_ARG]:  # the desktop bundle trying a model in a child process
+        from models.probe import main as probe_main
+
+        return probe_main()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

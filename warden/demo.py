@@ -50,6 +50,10 @@ def describe(demo: Demo) -> str:
 def run_demo(*, gui: bool = False, screenshots: str | None = None) -> int:
     """Build the demo and open the window on it (``gui``), or print it; then clean up.
     ``screenshots``: save each main screen as a PNG in that folder and exit."""
+    if gui or screenshots:
+        from warden.display import require_display
+
+        require_display("demo")
     parent = os.environ.get("WARDEN_HOME")
     if parent:
         Path(parent).mkdir(parents=True, exist_ok=True)

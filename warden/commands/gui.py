@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from warden.display import require_display
+
+    require_display("gui")
     from ui.app import run_gui
 
     return run_gui(minimized=args.minimized)
