@@ -26,7 +26,9 @@ case "$(uname -m)" in
 esac
 FLAGS="$FLAGS -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF"
 PYTAG="$("$PY" -c 'import sys, sysconfig; print(f"cp{sys.version_info[0]}{sys.version_info[1]}-" + sysconfig.get_platform())')"
-KEY="$(printf '%s|%s|%s' "$VERSION" "$PYTAG" "$FLAGS" | sha256sum | cut -c1-16)"
+sha256() { if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; }
+cores() { nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2; }
+KEY="$(printf '%s|%s|%s' "$VERSION" "$PYTAG" "$FLAGS" | sha256 | cut -c1-16)"
 HOUSE="${WARDEN_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/warden/wheelhouse}/llama-cpp-python-$VERSION-$KEY"
 wheel="$(ls "$HOUSE"/llama_cpp_python-*.whl 2>/dev/null | head -1 || true)"
 if [ -z "$wheel" ]; then
@@ -34,7 +36,7 @@ if [ -z "$wheel" ]; then
   echo "building llama-cpp-python $VERSION (portable: $FLAGS); 10-20 minutes on two cores" >&2
   tmp="$(mktemp -d)"
   CMAKE_ARGS="$FLAGS" FORCE_CMAKE=1 \
-    CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
+    CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(cores)}" \
     "$PY" -m pip wheel -q --no-cache-dir --no-deps -w "$tmp" "llama-cpp-python==$VERSION" >&2
   printf '%s\n' "$FLAGS" >"$HOUSE/FLAGS"
   mv "$tmp"/llama_cpp_python-*.whl "$HOUSE/"

