@@ -14,9 +14,13 @@ from PySide6.QtCore import QObject, QTimer
 
 
 class MainThreadGarbageCollector(QObject):
-    def __init__(self, parent: QObject, *, interval_ms: int = 1000) -> None:
+    def __init__(
+        self, parent: QObject, *, interval_ms: int = 1000, young_every_ticks: int = 3
+    ) -> None:
         super().__init__(parent)
         self.threshold = gc.get_threshold()
+        self.young_every_ticks = young_every_ticks
+        self._ticks_since_young = 0
         gc.disable()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
@@ -25,7 +29,11 @@ class MainThreadGarbageCollector(QObject):
     def check(self) -> None:
         """Collect the generations whose counts passed their thresholds, as gc would."""
         count0, count1, count2 = gc.get_count()
-        if count0 > self.threshold[0]:
+        self._ticks_since_young += 1
+        if count0 > self.threshold[0] or (
+            count0 and self._ticks_since_young >= self.young_every_ticks
+        ):
+            self._ticks_since_young = 0
             gc.collect(0)
             if count1 > self.threshold[1]:
                 gc.collect(1)

@@ -55,9 +55,11 @@ class Candidate:
 class Runner:
     """One loaded llama.cpp model, used by every score."""
 
-    def __init__(self, cand: Candidate, *, n_ctx: int = 1024, threads: int = 2) -> None:
+    def __init__(self, cand: Candidate, *, n_ctx: int = 1024, threads: int | None = None) -> None:
         import psutil
-        from llama_cpp import Llama
+
+        from models.runtime import construct_llama
+        from models.settings import default_threads
 
         self.cand = cand
         proc = psutil.Process()
@@ -65,14 +67,15 @@ class Runner:
         kwargs: dict[str, Any] = {
             "model_path": str(cand.model),
             "n_ctx": n_ctx,
-            "n_threads": threads,
-            "n_threads_batch": threads,
+            # the runtime's default: one more thread than free cores makes llama.cpp crawl
+            "n_threads": threads or default_threads(),
+            "n_threads_batch": threads or default_threads(),
             "verbose": False,
             "seed": 0,
         }
         if cand.adapter:
             kwargs["lora_path"] = str(cand.adapter)
-        self.llm = Llama(**kwargs)
+        self.llm = construct_llama(kwargs)  # without repack buffers on AMX CPUs (they crash)
         self.rss_mb = (proc.memory_info().rss - before) / 1_048_576
 
     def chat(self, messages: list[dict[str, str]], max_tokens: int, grammar: Any = None) -> str:
@@ -247,7 +250,7 @@ def evaluate_candidates(
     *,
     limit: int = 40,
     intents: bool = True,
-    threads: int = 2,
+    threads: int | None = None,
     intent_limit: int | None = None,
 ) -> dict[str, Any]:
     """All scores for every candidate, plus the templates' explanation score."""

@@ -76,7 +76,9 @@ def register(sub: Any) -> None:
     e.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="review-case folder")
     e.add_argument("--no-intents", action="store_true", help="skip the intent set")
     e.add_argument("--json", type=Path, default=None, help="also write all results here")
-    e.add_argument("--threads", type=int, default=2, help="llama.cpp threads per model")
+    e.add_argument(
+        "--threads", type=int, default=None, help="llama.cpp threads (default: as the app)"
+    )
     e.add_argument(
         "--intent-limit", type=int, default=None, help="N labelled sentences, evenly spread"
     )
