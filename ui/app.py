@@ -236,6 +236,22 @@ def _reload_delegates(controller: WardenApp) -> None:
         shell.screens["delegates"].refresh()
 
 
+def demo_unlocker(demo: Any, password: str) -> Unlocker:
+    """The demo's unlock: like a real wallet's, a fresh backend each time (its delegate
+    runtime, schedules and chain watcher started anew), never the one ``lock()`` closed."""
+
+    def unlock(pw: str) -> Backend:
+        if pw != password:
+            from app.errors import WrongPassword
+
+            raise WrongPassword("That is not the demo password.")
+        from ui.compose import backend_from_demo
+
+        return backend_from_demo(demo)
+
+    return unlock
+
+
 def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str = "demo") -> int:  # noqa: S107
     """Open the window on the demo wallet; with ``screenshots_dir``, save each screen and exit."""
     from ui.compose import backend_from_demo
@@ -249,19 +265,12 @@ def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str
     prepare_scenario(demo)
     backend = backend_from_demo(demo)
 
-    def unlock(pw: str) -> Backend:
-        if pw != password:
-            from app.errors import WrongPassword
-
-            raise WrongPassword("That is not the demo password.")
-        return backend
-
     from app.config import default_paths
 
     controller = WardenApp(
         qapp,
         config_dir=default_paths().config_dir,
-        unlock=unlock,
+        unlock=demo_unlocker(demo, password),
         backend=backend,
         unlock_hint=f"Demo wallet: the password is “{password}”.",
         use_tray=screenshots_dir is None,

@@ -111,6 +111,7 @@ def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> d
     runtime.start()
     notifier.start()
     closers += [runtime.stop, notifier.stop]
+    watcher: Any = None
     if w3 is not None:
         from delegates.runtime.watcher import ChainWatcher
 
@@ -123,6 +124,7 @@ def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> d
         "delegates": DelegatesService(runner, runtime),
         "notify_sink": sink,
         "holdings": holdings,
+        "chain_watcher": watcher,
     }
 
 

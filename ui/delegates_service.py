@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from delegates.runtime.settings_form import describe
 from ui.backend import DelegateRow, RunRow
 
 
@@ -41,6 +42,7 @@ class DelegatesService:
                     triggers=tuple(t.label() for t in cls.triggers),
                     settings=settings,
                     may_propose=getattr(cls.capability, "value", "") == "propose",
+                    fields=describe(cls.settings_type, stored),
                 )
             )
         return rows

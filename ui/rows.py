@@ -62,6 +62,7 @@ class DelegateRow:
     triggers: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
     may_propose: bool = False
+    fields: tuple[Any, ...] = ()  # delegates.runtime.settings_form.SettingField, one a field
 
 
 @dataclass(frozen=True)

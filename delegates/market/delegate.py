@@ -23,6 +23,15 @@ class MarketSettings:
     alert_rules: dict[str, Any] | None = None
     portfolio_drawdown_pct: float = 25.0
 
+    def __post_init__(self) -> None:
+        # A rule that cannot be read is refused when saved, not found at the next run.
+        for asset, rule in (self.alert_rules or {}).items():
+            if not isinstance(rule, dict):
+                raise ValueError(
+                    f'the alert rule for {asset} must be an object, e.g. {{"price_above": 4000}}'
+                )
+            alerts.AlertRule.from_json({"asset": asset, **rule})
+
 
 @delegate
 class MarketAnalysis(Delegate):

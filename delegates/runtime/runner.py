@@ -61,15 +61,33 @@ class Runner:
         self.chain = chain
         self.services = dict(services or {})
         self.clock = clock
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="delegate")
+        self._max_workers = max_workers
         self._busy: dict[str, threading.Lock] = {}
         self._busy_guard = threading.Lock()
         self._cancels: dict[str, threading.Event] = {}
         self._instances: dict[str, Delegate] = {}
+        self._pools_guard = threading.Lock()
+        self._open_pools()
+
+    def _open_pools(self) -> None:
+        self._pool = ThreadPoolExecutor(self._max_workers, thread_name_prefix="delegate")
         # One lane for event-triggered runs, handled in order. Few threads touch the store on
         # purpose: the SQLCipher engine's SingletonThreadPool keeps at most 5 per-thread
         # connections and closes others' connections beyond that.
         self._events = ThreadPoolExecutor(1, "delegate-events")
+        self._shut = False
+
+    def reopen(self) -> None:
+        """After ``shutdown`` (the app locked), take runs again: new worker pools, no
+        cancellations left over. Does nothing while open."""
+        with self._pools_guard:
+            if self._shut:
+                self._cancels.clear()
+                self._open_pools()
+
+    @property
+    def closed(self) -> bool:
+        return self._shut
 
     # settings ------------------------------------------------------------------------------
     def setting_row(self, name: str) -> tuple[bool, dict[str, Any]]:
@@ -148,7 +166,11 @@ class Runner:
             log=logging.getLogger(f"delegates.{name}"),
         )
         instance = self._instances.get(name) or self._instances.setdefault(name, cls())
-        future: Future[dict[str, Any]] = self._pool.submit(instance.run, ctx, settings, event)
+        try:
+            future: Future[dict[str, Any]] = self._pool.submit(instance.run, ctx, settings, event)
+        except RuntimeError:  # shut down (locked) between the trigger and here
+            lock.release()
+            return self._finish(run_id, name, "cancelled", None, "Warden was locked")
         # The lock is released only when the thread really ends, even after a timeout.
         future.add_done_callback(lambda _f: lock.release())
         try:
@@ -184,10 +206,14 @@ class Runner:
             return None
 
     def shutdown(self, wait: bool = True) -> None:
-        for event in self._cancels.values():
-            event.set()
-        self._events.shutdown(wait=False, cancel_futures=True)
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        """Cancel what runs and close the pools; ``reopen`` makes the runner usable again."""
+        with self._pools_guard:
+            self._shut = True
+            for event in self._cancels.values():
+                event.set()
+            events, pool = self._events, self._pool
+        events.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
 
     # records -------------------------------------------------------------------------------
     def _start_record(self, name: str, trigger: str) -> int:

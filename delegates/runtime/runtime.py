@@ -27,6 +27,11 @@ class DelegateRuntime:
         self.pending: list[Future[RunResult | None]] = []
 
     def start(self) -> None:
+        """Start the schedules and subscriptions; after ``stop`` this starts them again (the
+        app locked and unlocked), any number of times."""
+        if self.running:
+            return
+        self.runner.reopen()
         self.schedules.start()
         for cls in self.runner.registry:
             for trig in cls.triggers:
@@ -57,6 +62,10 @@ class DelegateRuntime:
         self.runner.set_enabled(name, enabled)
         if self.schedules.scheduler.running:
             self.schedules.sync()
+
+    @property
+    def running(self) -> bool:
+        return bool(self._unsubscribe) or bool(self.schedules.scheduler.running)
 
     def stop(self) -> None:
         for unsubscribe in self._unsubscribe:

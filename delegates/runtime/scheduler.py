@@ -67,14 +67,27 @@ class DelegateScheduler:
 
     def __init__(self, runner: Runner, engine: Any, scheduler: BaseScheduler | None = None) -> None:
         self.runner = runner
-        # One job thread: jobs only hand over to the runner, and few threads touch the store.
-        self.scheduler = scheduler or BackgroundScheduler(
-            timezone="UTC", executors={"default": ThreadPoolExecutor(1)}
-        )
+        self._engine = engine
+        self._given = scheduler is not None
+        self.scheduler = scheduler or self._new_scheduler()
         self.scheduler.add_jobstore(SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE), "store")
+        self._was_shut_down = False
+
+    @staticmethod
+    def _new_scheduler() -> BaseScheduler:
+        # One job thread: jobs only hand over to the runner, and few threads touch the store.
+        return BackgroundScheduler(timezone="UTC", executors={"default": ThreadPoolExecutor(1)})
 
     def start(self) -> None:
+        """Start (again, after a ``shutdown``: APScheduler's executors cannot restart, so a
+        scheduler of our own is built anew; the jobs and their fire times are in the store)."""
         global _active
+        if self._was_shut_down and not self._given:
+            self.scheduler = self._new_scheduler()
+            self.scheduler.add_jobstore(
+                SQLAlchemyJobStore(engine=self._engine, tablename=JOB_TABLE), "store"
+            )
+        self._was_shut_down = False
         with _active_lock:
             _active = self.runner
         self.scheduler.start()
@@ -84,6 +97,7 @@ class DelegateScheduler:
         global _active
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+            self._was_shut_down = True
         with _active_lock:
             if _active is self.runner:
                 _active = None

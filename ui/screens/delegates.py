@@ -8,15 +8,14 @@ from typing import Any
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import WardenError
+from delegates.runtime import settings_form
+from delegates.runtime.settings_form import SettingField
 from ui.backend import DelegateRow, ProposalRow, RunRow
+from ui.numbers import locale_number_format
 from ui.ops import Op
 from ui.review_dialog import ReviewDialog
 from ui.screens.base import Screen, ScreenContext
@@ -62,6 +64,7 @@ class DelegatesScreen(Screen):
         super().__init__(ctx, parent)
         self.rows: list[DelegateRow] = []
         self.editors: dict[str, QWidget] = {}
+        self.fields: tuple[SettingField, ...] = ()
         self.dialog: ReviewDialog | None = None
         main = QHBoxLayout()
         self.list = QListWidget()
@@ -141,6 +144,9 @@ class DelegatesScreen(Screen):
         d = self.current()
         if d is None:
             return
+        if getattr(self, "_shown", None) != d.name:
+            show_message(self.error, "")  # a message is about the delegate it was shown for
+        self._shown = d.name
         self.name.setText(_title(d.name))
         self.description.setText(d.description or "")
         self.enabled.blockSignals(True)
@@ -149,52 +155,50 @@ class DelegatesScreen(Screen):
         self.triggers.setText(
             "Runs: " + ", ".join(d.triggers) if d.triggers else "Runs only when you ask."
         )
-        self._build_settings(d.settings)
+        self._build_settings(d)
         self._reload_runs()
 
-    def _build_settings(self, settings: dict[str, Any]) -> None:
+    def _build_settings(self, d: DelegateRow) -> None:
+        """One editor per field of the delegate's typed settings: numbers of any size as text
+        (checked on save, in the user's locale), optional values empty, rules as JSON."""
         while self.settings_form.rowCount():
             self.settings_form.removeRow(0)
         self.editors = {}
-        for key, value in settings.items():
+        self.fields = tuple(d.fields) or settings_form.describe_values(d.settings)
+        fmt = locale_number_format()
+        for field in self.fields:
             editor: QWidget
-            if isinstance(value, bool):
+            if field.kind == "bool":
                 editor = QCheckBox()
-                editor.setChecked(value)
-            elif isinstance(value, int):
-                editor = QSpinBox()
-                editor.setRange(-(10**9), 10**9)
-                editor.setValue(value)
-            elif isinstance(value, float):
-                editor = QDoubleSpinBox()
-                editor.setRange(-1e12, 1e12)
-                editor.setDecimals(4)
-                editor.setValue(value)
+                editor.setChecked(bool(field.value))
+            elif field.kind == "json":
+                editor = QPlainTextEdit(settings_form.text_of(field, fmt))
+                editor.setPlaceholderText(field.example)
+                editor.setFixedHeight(64)
+                editor.setToolTip(f"JSON, e.g. {field.example}" if field.example else "JSON")
             else:
-                editor = QLineEdit(
-                    ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-                )
-            self.editors[key] = editor
-            self.settings_form.addRow(_title(key), editor)
-        self.settings_card.setVisible(bool(settings))
+                editor = QLineEdit(settings_form.text_of(field, fmt))
+                if field.optional:
+                    editor.setPlaceholderText("not set")
+                elif field.example:
+                    editor.setPlaceholderText(field.example)
+            editor.setAccessibleName(field.label)
+            self.editors[field.name] = editor
+            self.settings_form.addRow(field.label, editor)
+        self.settings_card.setVisible(bool(self.fields))
 
     def settings_values(self) -> dict[str, Any]:
-        d = self.current()
-        out: dict[str, Any] = {}
+        """The typed values in the editors; DelegateError (naming each field, saying what to
+        type) when one cannot be read."""
+        raw: dict[str, str | bool] = {}
         for key, editor in self.editors.items():
-            old = d.settings.get(key) if d else None
             if isinstance(editor, QCheckBox):
-                out[key] = editor.isChecked()
-            elif isinstance(editor, QSpinBox | QDoubleSpinBox):
-                out[key] = editor.value()
+                raw[key] = editor.isChecked()
+            elif isinstance(editor, QPlainTextEdit):
+                raw[key] = editor.toPlainText()
             elif isinstance(editor, QLineEdit):
-                text = editor.text()
-                out[key] = (
-                    [t.strip() for t in text.split(",") if t.strip()]
-                    if isinstance(old, list)
-                    else text
-                )
-        return out
+                raw[key] = editor.text()
+        return settings_form.read_form(self.fields, raw, locale_number_format())
 
     def _reload_runs(self) -> None:
         d = self.current()
@@ -247,11 +251,22 @@ class DelegatesScreen(Screen):
 
     def _save(self) -> None:
         d = self.current()
-        if d is not None:
+        if d is None:
+            return
+        try:
             values = self.settings_values()
-            Op(lambda: self.backend.save_delegate_settings(d.name, values)).success(
-                lambda _r: self.ctx.status("Settings saved")
-            ).failure(self._failed).run()
+        except WardenError as exc:  # nothing is saved
+            show_message(self.error, exc.user_message())
+            return
+
+        def saved(_r: object) -> None:
+            show_message(self.error, "")
+            self.ctx.status("Settings saved")
+            self.refresh()
+
+        Op(lambda: self.backend.save_delegate_settings(d.name, values)).success(saved).failure(
+            self._failed
+        ).run()
 
     def _run_now(self) -> None:
         d = self.current()

@@ -3,7 +3,7 @@ value), fee; then the review dialog, and only after it the signing step."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import WardenError
+from app.errors import InvalidInput, WardenError
 from app.lookalike import lookalike_of
+from app.wallet import amounts
 from ui.backend import AccountRow, BalanceRow, ContactRow, SendDraft, checksum_address
+from ui.numbers import locale_number_format
 from ui.ops import Op
 from ui.review_dialog import ReviewDialog
 from ui.screens.base import Screen, ScreenContext
@@ -134,7 +136,12 @@ class SendScreen(Screen):
         if state.get("recipient"):
             self.recipient.setText(str(state["recipient"]))
         if state.get("amount"):
-            self.amount.setText(str(state["amount"]))
+            # The assistant writes "0.1"; the field reads the user's locale ("0,1" in German).
+            try:
+                text = amounts.to_input_text(str(state["amount"]), locale_number_format())
+            except InvalidInput:
+                text = str(state["amount"])  # shown as it came; the review refuses it
+            self.amount.setText(text)
         if state.get("asset"):
             self._wanted_asset = str(state["asset"]).upper()
             self._select_wanted_asset()
@@ -249,12 +256,24 @@ class SendScreen(Screen):
         i = self.asset_box.currentIndex()
         return self.assets[i] if 0 <= i < len(self.assets) else None
 
+    def units(self) -> int:
+        """The typed amount in the asset's base units, read in the user's locale by the core's
+        parser; InvalidInput (saying what to type) for anything that could be misread."""
+        asset = self.current_asset()
+        decimals = asset.decimals if asset is not None else 18
+        symbol = asset.symbol if asset is not None else ""
+        return amounts.parse_amount(
+            self.amount.text(), decimals, symbol=symbol, fmt=locale_number_format()
+        )
+
     def _amount(self) -> Decimal | None:
+        asset = self.current_asset()
         try:
-            value = Decimal(self.amount.text().strip().replace(",", ""))
-        except InvalidOperation:
+            units = self.units()
+        except InvalidInput:
             return None
-        return value if value.is_finite() else None
+        # From the exact digits: Decimal arithmetic would round past 28 digits.
+        return Decimal(amounts.format_amount(units, asset.decimals if asset else 18))
 
     def _update_fiat(self, *_a: object) -> None:
         asset = self.current_asset()
@@ -271,13 +290,17 @@ class SendScreen(Screen):
         if asset is None or not address:
             return
 
+        def put(value: Decimal) -> None:
+            # Exactly, in the user's locale, in a form the parser reads back unchanged.
+            self.amount.setText(amounts.to_input_text(format(value, "f"), locale_number_format()))
+
         def fallback(_exc: BaseException) -> None:
             # Without the wallet's fee-aware maximum, tokens can use the whole balance.
             if asset.token is not None:
-                self.amount.setText(format_amount(asset.amount, 18).replace(",", ""))
+                put(asset.amount)
 
         Op(lambda: self.backend.max_amount(address, asset.symbol), lane="network").success(
-            lambda v: self.amount.setText(format_amount(v, 18).replace(",", ""))
+            put
         ).failure(fallback).run()
 
     # -- review and send ------------------------------------------------------------------
@@ -288,11 +311,12 @@ class SendScreen(Screen):
         asset = self.current_asset()
         if asset is None:
             raise WardenError("Choose what to send.", hint="Balances may still be loading.")
-        amount = self._amount()
-        if amount is None or amount <= 0:
-            raise WardenError(
-                f"{self.amount.text()!r} is not an amount.", hint="Type a number above zero."
+        units = self.units()
+        if units <= 0:
+            raise InvalidInput(
+                f"{self.amount.text()!r} is nothing to send.", hint="Type an amount above zero."
             )
+        amount = Decimal(amounts.format_amount(units, asset.decimals))
         recipient = checksum_address(self.resolved_recipient())
         return SendDraft(address, recipient, asset.symbol, amount, self.fee_box.currentData())
 
@@ -313,12 +337,27 @@ class SendScreen(Screen):
         self.busy.stop()
         self.review_button.setEnabled(True)
         action = (
-            f"Send {format_amount(draft.amount)} {draft.asset} to {draft.recipient}"
-            f"{self._fee_text(prepared)}"
+            f"Send {self._amount_with_share(draft)} to {draft.recipient}{self._fee_text(prepared)}"
         )
         self.dialog = ReviewDialog(prepared.review, action=action, parent=self)
         self.dialog.accepted.connect(lambda: self._sign(prepared))
         self.dialog.open()
+
+    def _amount_with_share(self, draft: SendDraft) -> str:
+        """ "0,5 ETH (4 % of your balance of 12,5 ETH)" in the user's locale, marked from a
+        quarter of the balance up (``amounts.is_large_transfer``)."""
+        asset = next((a for a in self.assets if a.symbol == draft.asset), None)
+        decimals = asset.decimals if asset is not None else 18
+        fmt = locale_number_format()
+        units = amounts.parse_amount(format(draft.amount, "f"), decimals)
+        text = f"{amounts.display_amount(units, decimals, fmt)} {draft.asset}"
+        if asset is None:
+            return text
+        balance = amounts.parse_amount(format(asset.amount, "f"), decimals)
+        share = amounts.share_of_balance(units, balance)
+        held = amounts.display_amount(balance, decimals, fmt, places=6)
+        large = " ⚠ a large transfer" if amounts.is_large_transfer(units, balance) else ""
+        return f"{text} ({share} of {held} {draft.asset}){large}"
 
     @staticmethod
     def _fee_text(prepared: Any) -> str:

@@ -49,7 +49,12 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("send", help="send coins or tokens (reviewed, then confirmed by you)")
     p.add_argument("to", metavar="TO", help="address or contact name")
-    p.add_argument("amount", metavar="AMOUNT", help="in whole units, e.g. 0.05")
+    p.add_argument(
+        "amount",
+        metavar="AMOUNT",
+        help="in whole units, written as your locale writes numbers (LC_NUMERIC, LANG), "
+        "e.g. 0.05 in English, 0,05 in German; an amount that could mean two numbers is refused",
+    )
     p.add_argument("--token", metavar="SYMBOL|ADDRESS", help="an ERC-20 token (default: native)")
     _network_arg(p)
     p.add_argument("--account", help="send from this account (name or address)")
@@ -288,9 +293,12 @@ def cmd_send(args: argparse.Namespace) -> int:
     from app.errors import InvalidInput, ReviewRequired
     from app.review_types import DANGER_CONFIRMATION
     from app.wallet import accounts, contacts, sender, tokens, transactions
-    from app.wallet.amounts import format_amount
+    from app.wallet.amounts import format_amount, format_from_environment, normalize_amount
     from warden.context import open_store
 
+    # The same parser as the window, with the separators of the shell's locale; refused
+    # before anything is opened or connected.
+    amount = normalize_amount(args.amount, format_from_environment())
     store = open_store()
     try:
         with store.session() as s:
@@ -311,7 +319,7 @@ def cmd_send(args: argparse.Namespace) -> int:
             with store.session() as s:
                 token = tokens.find_token(s, info.chain_id, args.token)
         built = transactions.build_transfer(
-            client, account.address, to, args.amount, token=token, native_symbol=info.native_symbol
+            client, account.address, to, amount, token=token, native_symbol=info.native_symbol
         )
         reviewer = make_reviewer(store, client, info.native_symbol)
         if reviewer is None:

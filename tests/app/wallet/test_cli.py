@@ -118,3 +118,39 @@ def test_send_with_the_real_review_on_anvil(
     else:
         assert code == 0 and ": confirmed" in out
         assert ChainClient.connect(anvil.url, 31337).balance(TO) == 25 * 10**16
+
+
+def _locale(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_NUMERIC", raising=False)
+    monkeypatch.setenv("LANG", name)
+
+
+@pytest.mark.parametrize("amount", ["0,5", "1,5", "1,500", "1.234,5"])
+def test_send_refuses_an_amount_english_could_misread_before_connecting(
+    home: Path, amount: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'warden send' reads the amount with the window's parser, in the shell's locale."""
+    _locale(monkeypatch, "en_US.UTF-8")
+    # Nothing listens on port 1: a refusal that mentions the node would mean it got that far.
+    assert main(["networks", "add", "Local", "31337", "http://127.0.0.1:1"]) == 0
+    capsys.readouterr()
+    assert main(["send", TO, amount, "--network", "Local", "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert f"The amount '{amount}'" in err and ("Type " in err or "Write numbers" in err)
+    assert "node" not in err.lower()
+
+
+@pytest.mark.anvil
+def test_send_reads_a_decimal_comma_under_a_german_locale(
+    home: Path, anvil: Anvil, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _locale(monkeypatch, "de_DE.UTF-8")
+    assert main(["networks", "add", "Local", "31337", anvil.url]) == 0
+    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: FixedReviewer())
+    assert main(["send", TO, "0,5", "--network", "Local", "--yes", "--wait", "10"]) == 0
+    assert "Send 0.5 ETH" in capsys.readouterr().out
+    assert ChainClient.connect(anvil.url, 31337).balance(TO) == 5 * 10**17
+    assert main(["send", TO, "1,500", "--network", "Local", "--yes"]) == 2  # 1.5 or 1500?
+    assert "could mean 1,5 or 1500" in capsys.readouterr().err
+    assert ChainClient.connect(anvil.url, 31337).balance(TO) == 5 * 10**17
