@@ -18,6 +18,10 @@ MIN_SUFFIX = 3
 MIN_TOTAL = 6
 
 MAX_EDITS = 2
+# DNS limits: a longer host or label is no real host, and the costlier comparisons
+# (punycode, edit distance) never see more than this.
+MAX_HOST = 253
+MAX_LABEL = 63
 
 # Characters that render like ASCII letters in common fonts (Cyrillic, Greek, Latin
 # extensions). Enough for the homographs used against wallet users; NFKD handles accents.
@@ -98,8 +102,8 @@ def _userinfo(origin: str) -> str:
 def skeleton(host: str) -> str:
     """The host as it looks: punycode decoded, confusable letters mapped to ASCII."""
     labels = []
-    for label in host.split("."):
-        if label.startswith("xn--"):
+    for label in host[:MAX_HOST].split("."):
+        if label.startswith("xn--") and len(label) <= MAX_LABEL:  # punycode is quadratic
             try:
                 # raw punycode, without IDNA's round-trip checks that attackers can trip
                 label = label[4:].encode("ascii").decode("punycode")
@@ -150,13 +154,16 @@ def lookalike_origin(origin: str | None, trusted: Iterable[str]) -> tuple[str, s
     trusted_hosts = [(t, h) for t, h in trusted_hosts if h]
     if not host or any(host == h for _, h in trusted_hosts):
         return None
-    seen = skeleton(host)
+    too_long = len(host) > MAX_HOST
+    seen = skeleton(host) if not too_long else host
     userinfo = _userinfo(origin)
     for t, h in trusted_hosts:
         if host.startswith(h + ".") or host.startswith(h + "-"):
             return t, f"it starts with {h} but belongs to another domain"
         if userinfo and h in userinfo:
-            return t, f"it shows {h} before an '@' but leads to {host}"
+            return t, f"it shows {h} before an '@' but leads to {host[:80]}"
+        if too_long or len(h) > MAX_HOST:
+            continue  # within two edits of a real host it cannot be
         if seen != host and (seen == h or edit_distance(seen, h) <= MAX_EDITS):
             return t, f"it uses look-alike characters to imitate {h}"
         if edit_distance(host, h) <= MAX_EDITS:

@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,54 +37,124 @@ _LABELLED_KEY = re.compile(
 _EXTENDED_KEY = re.compile(r"\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,}")
 MNEMONIC_MIN_WORDS = 12
 
+# Naming-service suffixes (ENS and others) whose names identify a person or a wallet.
+_NAME_SUFFIXES = (
+    "eth|xyz|crypto|nft|wallet|x|bnb|arb|id|lens|sol|dao|blockchain|bitcoin|888|zil|polygon"
+    "|base|kred|luxe|box|bit|avax|ens"
+)
 _BASE_PATTERNS: list[tuple[str, str]] = [
-    ("EMAIL", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
-    ("TX", r"0x[0-9a-fA-F]{64}(?![0-9a-fA-F])"),
-    ("ADDR", r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])"),
-    ("HEX", r"0x[0-9a-fA-F]{8,}"),
-    ("ENS", r"(?<![\w.-])(?:[A-Za-z0-9-]+\.)+eth(?![\w-])"),
+    ("EMAIL", r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+"),
+    ("TX", r"0[xX][0-9a-fA-F]{64}(?![0-9a-fA-F])"),
+    ("ADDR", r"(?<![0-9a-zA-Z])(?:0[xX])?[0-9a-fA-F]{40}(?![0-9a-zA-Z])"),
+    ("HEX", r"0[xX][0-9a-fA-F]{8,}"),
+    ("ENS", rf"(?i:(?<![\w.-])(?:[^\W_][\w-]*\.)+(?:{_NAME_SUFFIXES})(?![\w-]))"),
     (
         "IP",
         r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7})(?![\w.:])",
     ),
     (
         "AMOUNT",
-        r"(?<![\w.])(?:[$€£]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"
-        r"(?:[kKmM](?![A-Za-z]))?(?!\d)",
+        r"(?<![\w.])(?:[$€£]\s?|[A-Za-z]{2,6}(?=\d+\.\d))?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+        r"(?:[eE][+-]?\d+)?(?:[kKmM](?![A-Za-z]))?(?!\d)",
     ),
 ]
 _AMOUNT = re.compile(_BASE_PATTERNS[-1][1])
 
 
+# A key split in halves or groups ("abcd ef01 ...", "0123...:...") still spells 64 hex digits.
+_HEX_GROUPS = re.compile(
+    r"(?<![0-9a-zA-Z])(?:[0-9a-fA-F]{2,}[\s:,_'\"-]+){1,32}[0-9a-fA-F]{2,}(?![0-9a-zA-Z])"
+)
+# 32 bytes in base64 (standard or URL-safe), with or without padding.
+_BASE64_KEY = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{43}={0,1}(?![A-Za-z0-9+/_=-])")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _fold(word: str) -> str:
+    """Case, width and accents folded: 'Ábaco' and 'abaco' are the same BIP-39 word."""
+    text = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 @functools.cache
-def _bip39_words() -> frozenset[str]:
-    """The English BIP-39 list shipped with eth-account (a dependency), read as a file."""
+def _bip39_lists() -> tuple[frozenset[str], ...]:
+    """Every BIP-39 list shipped with eth-account (a dependency): nine languages."""
     spec = importlib.util.find_spec("eth_account")
     if spec is None or spec.origin is None:
         raise RuntimeError("eth-account is required to recognise recovery phrases")
-    path = Path(spec.origin).parent / "hdaccount" / "wordlist" / "english.txt"
-    return frozenset(path.read_text(encoding="utf-8").split())
+    folder = Path(spec.origin).parent / "hdaccount" / "wordlist"
+    lists = [
+        frozenset(_fold(w) for w in path.read_text(encoding="utf-8").split())
+        for path in sorted(folder.glob("*.txt"))
+    ]
+    if not lists:
+        raise RuntimeError("no BIP-39 word lists found")
+    return tuple(lists)
+
+
+def _bip39_words() -> frozenset[str]:
+    return frozenset().union(*_bip39_lists())
+
+
+def _looks_like_phrase(text: str) -> bool:
+    """A run of BIP-39 words of one language however separated (commas, numbers, hyphens,
+    quotes, line breaks), allowing one unknown word in twelve (a typo)."""
+    tokens = [_fold(w) for w in _WORD.findall(text)]
+    if len(tokens) < MNEMONIC_MIN_WORDS - 1:
+        return False
+    for words in _bip39_lists():
+        hits = [t in words for t in tokens]
+        run = 0
+        for i, hit in enumerate(hits):
+            run = run + 1 if hit else 0
+            if run >= MNEMONIC_MIN_WORDS - 1:
+                return True
+            if (
+                i >= MNEMONIC_MIN_WORDS - 1
+                and sum(hits[i - MNEMONIC_MIN_WORDS + 1 : i + 1]) >= MNEMONIC_MIN_WORDS - 1
+            ):
+                return True
+    return False
+
+
+def _looks_like_key(text: str) -> bool:
+    if _RAW_KEY.search(text) or _LABELLED_KEY.search(text) or _EXTENDED_KEY.search(text):
+        return True
+    for m in _HEX_GROUPS.finditer(text):
+        digits = re.sub(r"[^0-9a-fA-F]", "", m.group(0))
+        if len(digits) == 64:
+            return True
+    for m in _BASE64_KEY.finditer(text):
+        token = m.group(0)
+        has_case = any(c.islower() for c in token) and any(c.isupper() for c in token)
+        if has_case and any(c.isdigit() for c in token):
+            return True
+    return False
 
 
 def refuse_secrets(text: str) -> None:
-    """Raise ``InvalidInput`` when the text holds a private key or a recovery phrase."""
-    if _RAW_KEY.search(text) or _LABELLED_KEY.search(text) or _EXTENDED_KEY.search(text):
+    """Raise ``InvalidInput`` when the text holds a private key or a recovery phrase.
+
+    Fails closed: split, grouped and base64 keys, and phrases in any BIP-39 language with
+    any separators, are refused; nothing is sent.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if _looks_like_key(text):
         raise InvalidInput("The text contains what looks like a private key.", hint=_REFUSAL_HINT)
-    words = _bip39_words()
-    run = 0
-    for word in re.findall(r"[A-Za-z]+|[^\sA-Za-z]+", text):
-        run = run + 1 if word.lower() in words else 0
-        if run >= MNEMONIC_MIN_WORDS:
-            raise InvalidInput(
-                "The text contains what looks like a recovery phrase.", hint=_REFUSAL_HINT
-            )
+    if _looks_like_phrase(text):
+        raise InvalidInput(
+            "The text contains what looks like a recovery phrase.", hint=_REFUSAL_HINT
+        )
 
 
 class Anonymizer:
     """One conversation's placeholders: anonymize what goes out, restore what comes back."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
-        cleaned = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+        full = {unicodedata.normalize("NFKC", n).strip() for n in names if n and n.strip()}
+        # A contact is also named by a part of the name alone ("Alice" of "Alice Smith").
+        parts = {p for n in full for p in re.split(r"[\s,]+", n) if len(p) >= 3}
+        cleaned = sorted(full | parts, key=len, reverse=True)
         patterns = list(_BASE_PATTERNS)
         if cleaned:
             alt = "|".join(re.escape(n) for n in cleaned)
@@ -109,6 +180,8 @@ class Anonymizer:
         return found
 
     def anonymize(self, text: str) -> str:
+        # NFKC first: full-width and compatibility forms match like the plain ones.
+        text = unicodedata.normalize("NFKC", text)
         refuse_secrets(text)
 
         def replace(match: re.Match[str]) -> str:

@@ -6,6 +6,7 @@ returning None rather than a guess. Addresses are compared in lower case.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,7 +41,11 @@ def to_int(value: Any) -> int | None:
 def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float is no price or age
+        return None
+    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,14 @@ def clean(text: str | None, limit: int = 32) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def plain(text: str, limit: int) -> str:
+    """Text fit to show as data: no control, bidi or invisible characters, no line breaks,
+    no lone surrogates, one space between words, at most ``limit`` characters."""
+    s = "".join(ch if ch.isprintable() else " " for ch in text[: limit * 2])
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
 def checksum(address: str) -> str:
     try:
         from eth_utils import to_checksum_address

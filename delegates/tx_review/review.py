@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from app.review_types import VERDICT_RANK, Finding, ReviewOutcome, Verdict, request_digest
 from delegates.tx_review.decode import decode_request
 from delegates.tx_review.decode.model import Decoded
 from delegates.tx_review.facts import Facts
+from delegates.tx_review.fmt import plain
 from delegates.tx_review.rules import evaluate
 from delegates.tx_review.summary import summarize
 
 _VERDICTS: tuple[Verdict, ...] = ("safe", "caution", "danger")
+MAX_DETAIL = 600
+MAX_SUMMARY = 2000
+MAX_ID = 200
+_HEADLINE_FALLBACK = "Read the warnings below before you sign."
 
 
 def verdict_of(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
@@ -68,7 +74,23 @@ def review_request(
         from delegates.tx_review.explainer import explain_with
 
         outcome = explain_with(explainer, outcome, request)
-    return outcome
+    return _shown_clean(outcome)
+
+
+def _shown_clean(outcome: ReviewOutcome) -> ReviewOutcome:
+    """What the user reads carries request text only as inert data: no control or bidi
+    characters, no line breaks, bounded length (whatever a decoder or the model wrote)."""
+    findings = tuple(
+        Finding(f.code, f.severity, plain(f.detail, MAX_DETAIL) or f.code) for f in outcome.findings
+    )
+    summary = plain(outcome.summary, MAX_SUMMARY) or _HEADLINE_FALLBACK
+    return replace(outcome, findings=findings, summary=summary, id=_clean_id(outcome.id))
+
+
+def _clean_id(case_id: str | None) -> str | None:
+    if case_id is None:
+        return None
+    return case_id.encode("utf-8", "replace").decode("utf-8")[:MAX_ID]
 
 
 def _failed(digest: str, case_id: str | None, exc: Exception) -> ReviewOutcome:

@@ -45,6 +45,7 @@ class Rules:
         self.orders()
         self.calls()
         self.creation()
+        self.long_text()
         self.undecoded()
         return self.findings
 
@@ -336,13 +337,25 @@ class Rules:
                 "only do this if you wrote or trust the code.",
             )
 
+    def long_text(self) -> None:
+        if self.dec.long_text:
+            self.add(
+                "unreadable_message",
+                "caution",
+                f"The text to sign is too long to read in full on one screen "
+                f"({self.dec.long_text}): what you would agree to cannot be checked.",
+            )
+
     def undecoded(self) -> None:
-        if self.dec.undecoded and not any(f.code == "unknown_contract_call" for f in self.findings):
+        # Always said, even beside unknown_contract_call: the user learns what was malformed.
+        if self.dec.undecoded:
+            reasons = list(dict.fromkeys(self.dec.undecoded))
             self.add(
                 "undecodable_request",
                 "caution",
                 "Part of this request could not be read: "
-                + "; ".join(self.dec.undecoded[:3])
+                + "; ".join(reasons[:3])
+                + (f"; and {len(reasons) - 3} more problem(s)" if len(reasons) > 3 else "")
                 + ".",
             )
 

@@ -46,15 +46,66 @@ def _close(explainer: Any) -> None:
             return
 
 
+# A case file is a few kilobytes; this leaves room for a long message while bounding memory
+# and time per file. Deeper nesting than this is no request a dapp sends.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_NESTING = 64
+
+
+class CaseFileError(ValueError):
+    """The file is not a review case; the message says why, for the error object."""
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of objects and lists in JSON text, counted without recursion."""
+    import re
+
+    depth = deepest = 0
+    # strings may hold brackets: skip them whole (escapes included)
+    for m in re.finditer(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]', text):
+        tok = m.group(0)
+        if tok in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif tok in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
+def _reject_constant(name: str) -> Any:
+    raise CaseFileError(f"the file contains {name}, which JSON does not allow")
+
+
 def _load(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        case = json.load(fh)
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise CaseFileError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseFileError(f"the file is not UTF-8 text (byte {exc.start})") from exc
+    if _nesting(text) > MAX_NESTING:
+        raise CaseFileError(f"the JSON is nested more than {MAX_NESTING} levels deep")
+    try:
+        case = json.loads(text, parse_constant=_reject_constant)
+    except CaseFileError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise CaseFileError(f"the file is not valid JSON ({str(exc)[:120]})") from exc
     if not isinstance(case, dict):
-        raise ValueError("the file is not a JSON object")
+        raise CaseFileError("the file is not a JSON object")
     if not isinstance(case.get("request"), dict):
-        raise ValueError("the file has no 'request' object")
+        raise CaseFileError("the file has no 'request' object")
     if "facts" in case and not isinstance(case["facts"], dict):
-        raise ValueError("'facts' is not an object")
+        raise CaseFileError("'facts' is not an object")
+    if "id" in case and case["id"] is not None and not isinstance(case["id"], str):
+        raise CaseFileError("'id' is not a string")
+    from delegates.tx_review.decode.envelope import check_json
+
+    why = check_json(case)
+    if why:
+        raise CaseFileError(f"the file is not plain JSON data: {why}")
     return case
 
 
@@ -70,17 +121,54 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _review_files(files: list[str], explainer: Any, review_case: Any) -> int:
+    """One line per file, whatever a file does: a file never stops the ones after it."""
     failed = False
-    out = sys.stdout
+    out = _Output()
     for path in files:
         try:
             case = _load(path)
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            outcome = review_case(case, explainer=explainer)
+            line = json.dumps(outcome.to_json(), ensure_ascii=False)
+        except Exception as exc:  # noqa: BLE001 - per-file isolation is the point
             failed = True
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            out.write(json.dumps({"file": path, "error": f"cannot review {path}: {reason}"}) + "\n")
+            out.write_line(
+                json.dumps({"file": path, "error": _reason(path, exc)}, ensure_ascii=False)
+            )
             continue
-        outcome = review_case(case, explainer=explainer)
-        out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
+        out.write_line(line)
     out.flush()
     return 1 if failed else 0
+
+
+def _reason(path: str, exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        why = exc.strerror or type(exc).__name__
+    elif isinstance(exc, CaseFileError):
+        why = str(exc)
+    elif isinstance(exc, RecursionError):
+        why = "the file is nested too deeply to review"
+    else:  # a bug in Warden: say so, without a traceback
+        why = f"Warden could not review it ({type(exc).__name__})"
+    return f"cannot review {path}: {why}"
+
+
+class _Output:
+    """Lines of valid UTF-8 on stdout, whatever the text holds (lone surrogates from a
+    file name or a bug become U+FFFD instead of invalid bytes or a crash)."""
+
+    def __init__(self) -> None:
+        self._stream = sys.stdout
+        self._buffer = getattr(sys.stdout, "buffer", None)
+
+    def write_line(self, line: str) -> None:
+        data = line.encode("utf-8", "replace") + b"\n"
+        if self._buffer is not None:
+            self._stream.flush()
+            self._buffer.write(data)
+        else:
+            self._stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        if self._buffer is not None:
+            self._buffer.flush()
+        self._stream.flush()

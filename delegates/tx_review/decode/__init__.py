@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from delegates.tx_review.decode.envelope import check_envelope
 from delegates.tx_review.decode.model import Decoded
 from delegates.tx_review.facts import Facts, norm, to_int
 
@@ -29,6 +30,7 @@ def _hex_bytes(value: Any) -> bytes | None:
 def decode_request(request: dict[str, Any], facts: Facts) -> Decoded:
     """Decode a request. Never raises: what cannot be read is listed in ``undecoded``."""
     out = Decoded()
+    check_envelope(request, out)
     method = request.get("method")
     params = request.get("params")
     user = norm(request.get("from"))
@@ -59,7 +61,7 @@ def _transaction(params: Any, user: str, facts: Facts, out: Decoded) -> None:
         out.undecoded.append("the transaction has no parameters")
         return
     value = to_int(params.get("value", "0x0"))
-    if value is None or value < 0:
+    if value is None or not 0 <= value < 2**256:
         out.undecoded.append("the transaction value is not a number")
         value = 0
     data = _hex_bytes(params.get("data", params.get("input")))
@@ -77,8 +79,7 @@ def _transaction(params: Any, user: str, facts: Facts, out: Decoded) -> None:
         return
     target = norm(to)
     if len(target) != 42 or not target.startswith("0x") or _hex_bytes(target) is None:
-        out.undecoded.append(f"the destination {str(to)[:50]!r} is not an address")
-        return
+        return  # the envelope check has recorded it
     out.mention(target, "to")
     from delegates.tx_review.decode.calldata import decode_call
 

@@ -31,7 +31,7 @@ def message_bytes(message: Any) -> bytes | None:
 
 def decode_personal_sign(params: Any, out: Decoded) -> None:
     out.kind = "message"
-    message = params.get("message") if isinstance(params, dict) else params
+    message = params.get("message") if isinstance(params, dict) else None
     if isinstance(params, list) and params:  # raw EIP-1193 order: [message, address]
         message = params[0]
     raw = message_bytes(message)
@@ -47,7 +47,7 @@ def decode_personal_sign(params: Any, out: Decoded) -> None:
         out.blind = f"the message is {len(raw)} bytes of binary data that cannot be shown as text"
         return
     out.message_text = text
-    if _HASH_TEXT.match(text.strip()):
+    if len(text) <= 200 and _HASH_TEXT.match(text.strip()):
         out.blind = "the message is the text of a hash: what it stands for cannot be shown"
         return
     siwe = _SIWE_HEAD.match(text)

@@ -100,6 +100,7 @@ class Decoded:
     permit2_signature: bool = False
     siwe_domain: str | None = None
     message_text: str | None = None
+    long_text: str = ""  # why a text to sign is too long to read on one screen, '' if not
 
     def mention(self, address: str, role: str) -> None:
         if address:

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from delegates.tx_review.decode.eip712 import (
+    TypedDataError,
+    check_domain,
+    check_message,
+    check_types,
+)
+from delegates.tx_review.decode.market_orders import decode_market_order
 from delegates.tx_review.decode.model import Approval, Decoded, Order, OrderItem
 from delegates.tx_review.facts import norm, to_int
+from delegates.tx_review.fmt import clean
 
 PERMIT2 = "0x000000000022d473030f116ddee9f6b43ac78ba3"
 PERMIT2_TYPES = {
@@ -85,6 +93,7 @@ def decode_typed_data(params: Any, user: str, out: Decoded) -> None:
     if not isinstance(primary, str) or not isinstance(message, dict):
         out.undecoded.append("typed data has no primaryType or message")
         return
+    _check_structure(params, primary, message, out)
     chain = domain.get("chainId")
     if chain is not None:
         cid = to_int(chain)
@@ -94,8 +103,10 @@ def decode_typed_data(params: Any, user: str, out: Decoded) -> None:
             out.signed_chain_ids.append(cid)
     verifying = norm(domain.get("verifyingContract"))
     out.mention(verifying, "contract")
-    name = domain.get("name") if isinstance(domain.get("name"), str) else ""
-    out.description = f"{primary} ({name})" if name else primary
+    name = clean(domain.get("name") if isinstance(domain.get("name"), str) else "", 48)
+    shown = clean(primary, 48) or "?"
+    # Request text is shown as quoted data, never as Warden's own words.
+    out.description = f"typed data “{shown}”" + (f" from “{name}”" if name else "")
     try:
         if primary in PERMIT2_TYPES or (verifying == PERMIT2 and primary.startswith("Permit")):
             _permit2(primary, message, out)
@@ -103,10 +114,20 @@ def decode_typed_data(params: Any, user: str, out: Decoded) -> None:
             _permit(message, verifying, user, out)
         elif primary in SEAPORT_TYPES:
             _seaport(primary, message, out)
-        else:
+        elif not decode_market_order(primary, message, out):
             _generic(primary, message, out)
     except (_Bad, KeyError, TypeError, ValueError, IndexError) as exc:
-        out.undecoded.append(f"{primary} fields do not decode ({exc})"[:200])
+        out.undecoded.append(f"{shown} fields do not decode ({clean(str(exc), 120)})")
+
+
+def _check_structure(params: dict[str, Any], primary: str, message: Any, out: Decoded) -> None:
+    """EIP-712 says what is signed: a broken type graph or message means nobody knows."""
+    try:
+        structs = check_types(params.get("types"), primary)
+        check_message(structs, primary, message)
+        check_domain(structs, params.get("domain"))
+    except TypedDataError as exc:
+        out.undecoded.append(f"the typed data does not follow EIP-712: {clean(str(exc), 120)}")
 
 
 def _permit(message: dict[str, Any], token: str, user: str, out: Decoded) -> None:
@@ -220,12 +241,18 @@ def _seaport(primary: str, message: dict[str, Any], out: Decoded) -> None:
         )
 
 
+# Keys that, in typed data Warden cannot read, mean value may be at stake.
+_VALUE_KEYS = {
+    "amount", "value", "price", "token", "tokens", "spender", "currency", "paymenttoken",
+    "wad", "allowance", "amountin", "amountout", "maxamount", "collection", "tokenid",
+}  # fmt: skip
 _ADDRESS_KEYS = ("spender", "operator", "to", "recipient", "receiver", "delegate", "taker")
 
 
 def _generic(primary: str, message: dict[str, Any], out: Decoded) -> None:
     """Typed data of a kind Warden does not know: note who it names, and permit-like shapes."""
     stack: list[tuple[str, Any]] = [("", message)]
+    keys: set[str] = set()
     seen = 0
     while stack and seen < 2000:
         key, node = stack.pop()
@@ -238,7 +265,14 @@ def _generic(primary: str, message: dict[str, Any], out: Decoded) -> None:
             a = norm(node)
             if len(a) == 42 and a.startswith("0x"):
                 out.mention(a, key.lower())
-    keys = {k.lower() for k in message}
+        if isinstance(node, dict):
+            keys.update(str(k).lower() for k in node)
+    if stack:
+        out.undecoded.append("typed data of an unknown kind too large to read in full")
     if "permit" in primary.lower() or {"spender", "allowed"} & keys and "nonce" in keys:
         # Shaped like an allowance but not a kind Warden reads: it cannot be judged.
-        out.undecoded.append(f"{primary} looks like an allowance Warden cannot read")
+        out.undecoded.append("typed data that looks like an allowance Warden cannot read")
+    elif keys & _VALUE_KEYS:
+        out.undecoded.append(
+            "typed data of an unknown kind that names amounts, tokens or a spender"
+        )

@@ -80,7 +80,13 @@ class _Plan:
             command = raw & 0x3F
             types = _TYPES.get(command)
             if types is None:
-                self.out.calls.append(Call(self.router, f"0x{command:02x}", None, False))
+                # What an unknown command does to the user's assets cannot be said: the
+                # router being verified does not make it safe.
+                self.out.undecoded.append(
+                    f"Universal Router command 0x{command:02x} is not one Warden knows"
+                )
+                name = f"Universal Router command 0x{command:02x}"
+                self.out.calls.append(Call(self.router, f"0x{command:02x}", name, False, True))
                 continue
             try:
                 args = abi_decode(list(types), bytes(data), strict=False)
