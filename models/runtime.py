@@ -123,12 +123,18 @@ class LocalModel:
         self._start_lock = threading.Lock()
         self._llama: Any = None  # owned by the worker thread alone
         self._loaded = threading.Event()
+        self._unloaded = threading.Event()
+        self._unloaded.set()
         self.load_seconds: float | None = None
 
     # -- callers -----------------------------------------------------------------------------
     @property
     def is_loaded(self) -> bool:
         return self._loaded.is_set()
+
+    def wait_unloaded(self, timeout: float | None = None) -> bool:
+        """Block until the model is not loaded (e.g. freed after ``idle_unload_s``)."""
+        return self._unloaded.wait(timeout)
 
     def submit(
         self,
@@ -215,11 +221,17 @@ class LocalModel:
             self._llama = None
             self._loaded.clear()
             gc.collect()
+            self._unloaded.set()
 
     def _load(self) -> Any:
         if self._llama is None:
             started = time.perf_counter()
-            self._llama = open_llama(self.entry)
+            self._unloaded.clear()
+            try:
+                self._llama = open_llama(self.entry)
+            except BaseException:
+                self._unloaded.set()
+                raise
             self.load_seconds = time.perf_counter() - started
             self._loaded.set()
         return self._llama

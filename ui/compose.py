@@ -117,7 +117,15 @@ def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> d
 
         with store.session() as s:
             watched = [a.address for a in s.scalars(select(Account))]
-        watcher = ChainWatcher(w3, bus, watched, poll_s=2.0)
+        # Announce from the block that is the head now, not from whatever block is the head
+        # when the watcher's thread first polls: a transfer landing in between was never
+        # announced (left to the history scan).
+        try:
+            start_block: int | None = int(w3.eth.block_number)
+        except Exception as exc:  # the watcher's own first poll retries with backoff
+            log.warning("chain head unknown at start (%s); the watcher will read it", exc)
+            start_block = None
+        watcher = ChainWatcher(w3, bus, watched, start_block=start_block, poll_s=2.0)
         watcher.start()
         closers.insert(0, watcher.stop)
     return {

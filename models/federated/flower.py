@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,10 +133,14 @@ def serve(
     *,
     round_timeout: float | None = None,
     certificates: tuple[bytes, bytes, bytes] | None = None,
+    on_listening: Callable[[str], None] | None = None,
 ) -> Any:
     """Run a Flower server on ``address`` for ``rounds`` rounds; Flower's ``History``.
     ``certificates`` (CA, server certificate, server key; PEM): TLS, for anything beyond
-    the loopback interface."""
+    the loopback interface. Port 0 lets the OS pick a free port as it binds (nothing else
+    can take it in between); ``on_listening`` gets the address actually bound, once the
+    gRPC server is started and accepting connections, before the first round waits for
+    its clients."""
     quiet_flwr()
     from flwr.server import Server, ServerConfig, SimpleClientManager
     from flwr.server.server import run_fl
@@ -146,6 +151,9 @@ def serve(
         client_manager=manager, server_address=address, certificates=certificates
     )
     try:
+        if on_listening is not None:
+            # flwr records the port it bound (the OS's pick for port 0) as ``bound_address``
+            on_listening(getattr(grpc_server, "bound_address", address))
         server = Server(client_manager=manager, strategy=strategy)
         return run_fl(server, ServerConfig(num_rounds=rounds, round_timeout=round_timeout))
     finally:
@@ -184,17 +192,43 @@ def join(
 ) -> None:
     """Connect ``client`` to the server at ``address`` and serve its rounds until it ends.
     ``root_certificates`` (PEM): the CA to verify a TLS server with; without it the
-    connection is plain gRPC, for the loopback interface only."""
+    connection is plain gRPC, for the loopback interface only. ``max_wait``: how long to
+    wait for the server to answer (gRPC reconnects with backoff meanwhile); then
+    ``ModelError``."""
     quiet_flwr()
     from flwr.compat.client.app import start_client
 
+    _wait_for_server(address, max_wait, root_certificates)
     start_client(
         server_address=address,
         client=client.to_client(),
         insecure=root_certificates is None,
         root_certificates=root_certificates,
-        max_wait_time=max_wait,
+        max_wait_time=max_wait,  # grpc-bidi ignores it: the wait above is what retries
     )
+
+
+def _wait_for_server(address: str, max_wait: float, root_certificates: bytes | None) -> None:
+    """Block until a gRPC connection to ``address`` is ready, at most ``max_wait`` seconds.
+    Flower's grpc-bidi client does not retry: a first dial that finds nothing listening
+    ends it with "connection refused"."""
+    import grpc
+
+    from app.errors import ModelError
+
+    channel = (
+        grpc.insecure_channel(address)
+        if root_certificates is None
+        else grpc.secure_channel(address, grpc.ssl_channel_credentials(root_certificates))
+    )
+    try:
+        grpc.channel_ready_future(channel).result(timeout=max_wait)
+    except grpc.FutureTimeoutError:
+        raise ModelError(
+            f"No federated server answered at {address} within {max_wait:g} s."
+        ) from None
+    finally:
+        channel.close()
 
 
 __all__ = [

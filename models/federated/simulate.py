@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -34,27 +33,6 @@ class FederatedResult:
     records: list[list[dict[str, Any]]] = field(repr=False)  # each client's training text
     model: Any = field(repr=False, default=None)  # a LoRA model holding the final adapter
     seconds: float = 0.0
-
-
-def _wait_listening(address: str, deadline: float, errors: list[BaseException]) -> None:
-    host, port = address.rsplit(":", 1)
-    while not errors:
-        try:
-            with socket.create_connection((host, int(port)), timeout=0.5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise ModelError(
-                    f"The federated server did not start listening on {address}."
-                ) from None
-            time.sleep(0.05)
-
-
-def free_address() -> str:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"127.0.0.1:{s.getsockname()[1]}"
 
 
 def store_records(store: Any) -> list[dict[str, Any]]:
@@ -129,7 +107,9 @@ def run_federated(
             clients.append(flower.make_client(model, trainer, local, len(encoded)))
         initial = get_weights(models[0])
         strategy = flower.make_strategy(initial, len(clients))
-        address = address or free_address()
+        # Port 0: the OS picks a free port as the server binds it (a port picked here and
+        # bound later could be taken in between).
+        address = address or "127.0.0.1:0"
         errors: list[BaseException] = []
 
         def guarded(fn: Callable[[], Any]) -> Callable[[], None]:
@@ -141,21 +121,39 @@ def run_federated(
 
             return run
 
+        bound: list[str] = []
+        listening = threading.Event()
+
+        def on_listening(at: str) -> None:
+            bound.append(at)
+            listening.set()
+
+        def run_server() -> None:
+            serve = guarded(
+                lambda: flower.serve(strategy, rounds, address, on_listening=on_listening)
+            )
+            serve()
+            listening.set()  # a server that failed (its error recorded) wakes the wait too
+
         started = time.monotonic()
-        server = threading.Thread(
-            target=guarded(lambda: flower.serve(strategy, rounds, address)), daemon=True
-        )
+        deadline = started + timeout
+        server = threading.Thread(target=run_server, daemon=True)
         server.start()
+        # The clients dial only once the server is listening, and the address it bound.
+        listening.wait(timeout=timeout)
+        if not bound:
+            if errors:
+                raise ModelError(f"The federated server did not start: {errors[0]}") from errors[0]
+            raise ModelError(f"The federated server did not start within {timeout:.0f} s.")
         workers = [
             threading.Thread(
-                target=guarded(functools.partial(flower.join, c, address)), daemon=True
+                target=guarded(functools.partial(flower.join, c, bound[0])), daemon=True
             )
             for c in clients
         ]
         for w in workers:
             w.start()
         # Poll rather than join: a failed client would leave the server waiting for it.
-        deadline = started + timeout
         alive = [server, *workers]
         while any(t.is_alive() for t in alive) and not errors:
             if time.monotonic() > deadline:

@@ -132,12 +132,8 @@ def test_lazy_load_and_idle_unload(bundled: ModelEntry) -> None:
         assert not model.is_loaded  # nothing loads before the first request
         complete(model, HELLO, GenerationOptions(max_tokens=1))
         assert model.load_seconds is not None
-        # The owner thread frees the model by itself once idle.
-        deadline = threading.Event()
-        for _ in range(50):
-            if not model.is_loaded:
-                break
-            deadline.wait(0.1)
+        # The owner thread frees the model by itself once idle (waited for as a signal).
+        assert model.wait_unloaded(timeout=120)
         assert not model.is_loaded
         complete(model, HELLO, GenerationOptions(max_tokens=1))  # and loads again on demand
         assert model.is_loaded
