@@ -124,6 +124,31 @@ def run(
     }
 
 
+def run_reps(models_dir: Path, name: str, n_tokens: int = DEFAULT_TOKENS, reps: int = 3):
+    """``reps`` measurements, alternating which side goes first; the medians of each figure and
+    ``gen_ratio`` as the ratio of the median generation speeds (one run is too noisy to judge
+    a 5 % difference by)."""
+    import statistics
+
+    if reps < 1:
+        raise ValueError("reps must be at least 1")
+    runs = [
+        run(models_dir, name, n_tokens, ("raw", "warden") if i % 2 == 0 else ("warden", "raw"))
+        for i in range(reps)
+    ]
+    out: dict[str, Any] = {"model": runs[0]["model"], "settings": runs[0]["settings"]}
+    for side in ("warden", "raw"):
+        out[side] = {
+            key: round(statistics.median(r[side][key] for r in runs), 4) for key in runs[0][side]
+        }
+        out[side]["tokens"] = n_tokens
+    raw = out["raw"]["gen_tok_s"]
+    out["gen_ratio"] = round(out["warden"]["gen_tok_s"] / raw, 3) if raw else 0
+    out["reps"] = reps
+    out["rep_ratios"] = [r["gen_ratio"] for r in runs]
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--side", choices=["warden", "raw"], required=True)

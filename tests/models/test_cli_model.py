@@ -48,7 +48,7 @@ def test_ask_streams_an_answer(home: Path, capsys) -> None:
 
 
 def test_bench_json_has_both_sides_with_the_same_work(home: Path, capsys) -> None:
-    assert main(["model", "bench", "--json", "--tokens", "8"]) == 0
+    assert main(["model", "bench", "--json", "--tokens", "8", "--reps", "2"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["model"] == "smollm2-135m-instruct"
     for side in ("warden", "raw"):
@@ -57,3 +57,4 @@ def test_bench_json_has_both_sides_with_the_same_work(home: Path, capsys) -> Non
     assert result["gen_ratio"] == pytest.approx(
         result["warden"]["gen_tok_s"] / result["raw"]["gen_tok_s"], abs=0.01
     )
+    assert result["reps"] == 2 and len(result["rep_ratios"]) == 2

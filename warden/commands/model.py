@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
     m.add_argument("--json", action="store_true", help="print one JSON object")
     m.add_argument("--model", default=None, help="catalog name (default: the bundled model)")
     m.add_argument("--tokens", type=int, default=64, help="tokens to generate per side")
+    m.add_argument(
+        "--reps", type=int, default=3, help="measurements, alternating sides (medians shown)"
+    )
     m.set_defaults(func=cmd_bench)
 
     m = msub.add_parser("about", help="licence and origin of the bundled model")
@@ -110,7 +113,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from app.config import default_paths
     from models import bench
 
-    result = bench.run(default_paths().ensure().models_dir, _model_name(args.model), args.tokens)
+    if args.reps < 1:
+        from app.errors import InvalidInput
+
+        raise InvalidInput("--reps must be at least 1.")
+    models_dir = default_paths().ensure().models_dir
+    result = bench.run_reps(models_dir, _model_name(args.model), args.tokens, args.reps)
     if args.json:
         print(json.dumps(result))
         return 0
@@ -120,7 +128,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
             f"{side:7} load {f['load_s']:.2f} s, prompt {f['prompt_tok_s']:.0f} tok/s, "
             f"generation {f['gen_tok_s']:.1f} tok/s, RSS {f['rss_mb']:.0f} MB"
         )
-    print(f"generation speed ratio (warden / raw): {result['gen_ratio']:.3f}")
+    print(
+        f"generation speed ratio (warden / raw, medians of {result['reps']}): "
+        f"{result['gen_ratio']:.3f}"
+    )
     return 0
 
 
