@@ -16,7 +16,8 @@ UNLIMITED_DISPLAY = 2**160 - 1
 def clean(text: str | None, limit: int = 32) -> str:
     if not text:
         return ""
-    s = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    # what is past twice the limit is never shown: do not walk a megabyte of it
+    s = "".join(ch if ch.isprintable() else " " for ch in text[: limit * 2]).strip()
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 

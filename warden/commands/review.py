@@ -8,6 +8,7 @@ hundred files from a cold start takes about as long as starting Python.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from typing import Any
@@ -50,26 +51,46 @@ def _close(explainer: Any) -> None:
 # and time per file. Deeper nesting than this is no request a dapp sends.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NESTING = 64
+# A request is a few hundred values (a bulk listing some thousands); parsing and checking
+# this many takes about 30 ms.
+MAX_VALUES = 20_000
 
 
 class CaseFileError(ValueError):
     """The file is not a review case; the message says why, for the error object."""
 
 
-def _nesting(text: str) -> int:
-    """The deepest nesting of objects and lists in JSON text, counted without recursion."""
-    import re
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+_NOT_BRACKETS = bytes(b for b in range(256) if not _STEP[b])
 
-    depth = deepest = 0
-    # strings may hold brackets: skip them whole (escapes included)
-    for m in re.finditer(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]', text):
-        tok = m.group(0)
-        if tok in ("[", "{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif tok in ("]", "}"):
-            depth -= 1
-    return deepest
+
+def _structure(text: str) -> str:
+    """JSON text without its strings' content: what the parser reads as structure.
+
+    Outside strings a valid file holds no backslash: drop escaped backslashes, then escaped
+    quotes, and every other piece between quotes is string content, brackets and all. (Text
+    that is not valid JSON may be misjudged here; the parser refuses it anyway.)"""
+    return "".join(text.replace("\\\\", "").replace('\\"', "").split('"')[::2])
+
+
+def _too_deep(text: str, limit: int = MAX_NESTING) -> bool:
+    """Whether JSON text nests objects and lists more than ``limit`` deep; linear, without
+    recursion, and at the speed of a few C passes over the text (a 4 MB file in a few ms)."""
+    if text.count("[") + text.count("{") <= limit:  # the usual file: too few brackets
+        return False
+    brackets = _structure(text).encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
+
+
+def _too_many_values(text: str, limit: int = MAX_VALUES) -> bool:
+    """Whether JSON text holds more than about ``limit`` values (each value but the first
+    follows a comma or opens a container), counted before the parser builds them."""
+    if text.count(",") + text.count("[") + text.count("{") < limit:  # the usual file
+        return False
+    structure = _structure(text)
+    return structure.count(",") + structure.count("[") + structure.count("{") >= limit
 
 
 def _reject_constant(name: str) -> Any:
@@ -85,8 +106,10 @@ def _load(path: str) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError(f"the file is not UTF-8 text (byte {exc.start})") from exc
-    if _nesting(text) > MAX_NESTING:
+    if _too_deep(text):
         raise CaseFileError(f"the JSON is nested more than {MAX_NESTING} levels deep")
+    if _too_many_values(text):
+        raise CaseFileError(f"the JSON holds more than {MAX_VALUES:,} values")
     try:
         case = json.loads(text, parse_constant=_reject_constant)
     except CaseFileError:

@@ -13,6 +13,9 @@ _SIWE_HEAD = re.compile(
     r"^(?:(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*)://)?(?P<domain>[^\s/]+) wants you to sign in with "
     r"your Ethereum account:\n(?P<address>0x[0-9a-fA-F]{40})\n"
 )
+# Scheme, host and port, the fixed words and the address: far less than this. Matching only
+# this much keeps a megabyte without spaces from costing a backtracking pass per character.
+_SIWE_HEAD_CHARS = 1024
 _SIWE_FIELD = re.compile(r"^(URI|Version|Chain ID|Nonce|Issued At|Expiration Time|Not Before"
                          r"|Request ID): (.*)$", re.M)  # fmt: skip
 
@@ -50,7 +53,7 @@ def decode_personal_sign(params: Any, out: Decoded) -> None:
     if len(text) <= 200 and _HASH_TEXT.match(text.strip()):
         out.blind = "the message is the text of a hash: what it stands for cannot be shown"
         return
-    siwe = _SIWE_HEAD.match(text)
+    siwe = _SIWE_HEAD.match(text[:_SIWE_HEAD_CHARS])  # the head is two short lines
     if siwe:
         out.description = "Sign-In with Ethereum"
         out.siwe_domain = siwe.group("domain").lower()

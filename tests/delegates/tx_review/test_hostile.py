@@ -14,7 +14,7 @@ from app.lookalike import lookalike_origin
 from delegates.tx_review import review_case
 from tests.delegates.tx_review.conftest import SHARED_CASES
 from tests.delegates.tx_review.fuzz_cases import marketplace_order, unknown_router_command
-from warden.commands.review import CaseFileError, _load
+from warden.commands.review import CaseFileError, _load, _too_deep
 
 
 def _case(name: str) -> dict:
@@ -184,3 +184,20 @@ def test_every_example_case_is_still_well_formed() -> None:
         case = json.loads(path.read_text())
         out = _review(copy.deepcopy(case))
         assert "undecodable_request" not in _codes(out), (path.name, out)
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        ('{"a": "' + "[" * 5000 + '"}', False),  # brackets in a string are text
+        ('{"a": "\\"' + "{" * 100 + '\\\\", "b": 1}', False),  # escaped quote, then backslash
+        ('{"a": "\\\\"' + ", " + '"b": ' + "[" * 65 + "]" * 65 + "}", True),
+        ('{"a": ' + '[{"b": ' * 31 + "[]" + "}]" * 31 + "}", False),  # 64 levels: the limit
+        ('{"a": ' + '[{"b": ' * 32 + "}]" * 32 + "}", True),  # 65
+        ('{"a": ' + "[" * 5000, True),  # never closed
+    ],
+)
+def test_nesting_is_counted_outside_strings(text: str, deep: bool) -> None:
+    assert _too_deep(text) is deep
+    if not deep:  # and these are plain JSON
+        json.loads(text)
