@@ -69,6 +69,25 @@ _HEX_GROUPS = re.compile(
 _BASE64_KEY = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{43}={0,1}(?![A-Za-z0-9+/_=-])")
 _WORD = re.compile(r"[^\W\d_]+")
 
+# Letters of other scripts drawn like Latin ones (Cyrillic, Greek, a few Latin variants),
+# after Unicode's confusables list: 'vitalik.\u0435th' with a Cyrillic 'e' is vitalik.eth.
+# One character for one, so that a match in the folded text is a span of the original.
+_CONFUSABLES = str.maketrans(
+    "\u0430\u0432\u0435\u0456\u0458\u043e\u0440\u0441\u0443\u0445\u0455\u04bb\u0501\u051b\u051d\u04cf"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0423\u0406\u0408\u0405"
+    "\u03b1\u03bf\u03bd\u03c1\u03b9\u03ba\u03c5\u03c7\u03f2\u03b5\u03b3"
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7"
+    "\u0131\u0261\u01c0\u0251\u03c2",
+    "aBeijopcyxshdqwlABEKMHOPCTXYIJSaovpikuxceyABEZHIKMNOPTYXiglac",
+)
+# An 'O' or 'o' (a look-alike, folded) in front of 'x' and hex digits is the 0 of '0x'.
+_OX = re.compile(r"(?<![0-9A-Za-z])[Oo](?=[xX][0-9a-fA-F])")
+
+
+def fold_confusables(text: str) -> str:
+    """``text`` with look-alike letters as the Latin ones they imitate; same length."""
+    return _OX.sub("0", text.translate(_CONFUSABLES))
+
 
 def _fold(word: str) -> str:
     """Case, width and accents folded: 'Ábaco' and 'abaco' are the same BIP-39 word."""
@@ -138,7 +157,7 @@ def refuse_secrets(text: str) -> None:
     Fails closed: split, grouped and base64 keys, and phrases in any BIP-39 language with
     any separators, are refused; nothing is sent.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = fold_confusables(unicodedata.normalize("NFKC", text))
     if _looks_like_key(text):
         raise InvalidInput("The text contains what looks like a private key.", hint=_REFUSAL_HINT)
     if _looks_like_phrase(text):
@@ -151,7 +170,11 @@ class Anonymizer:
     """One conversation's placeholders: anonymize what goes out, restore what comes back."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
-        full = {unicodedata.normalize("NFKC", n).strip() for n in names if n and n.strip()}
+        full = {
+            fold_confusables(unicodedata.normalize("NFKC", n)).strip()
+            for n in names
+            if n and n.strip()
+        }
         # A contact is also named by a part of the name alone ("Alice" of "Alice Smith").
         parts = {p for n in full for p in re.split(r"[\s,]+", n) if len(p) >= 3}
         cleaned = sorted(full | parts, key=len, reverse=True)
@@ -180,19 +203,27 @@ class Anonymizer:
         return found
 
     def anonymize(self, text: str) -> str:
-        # NFKC first: full-width and compatibility forms match like the plain ones.
+        # NFKC first: full-width and compatibility forms match like the plain ones. Matching
+        # runs on the text with look-alike letters folded; what is replaced is the original.
         text = unicodedata.normalize("NFKC", text)
         refuse_secrets(text)
-
-        def replace(match: re.Match[str]) -> str:
+        folded = fold_confusables(text)
+        out: list[str] = []
+        done = 0
+        for match in self._pattern.finditer(folded):
             kind = match.lastgroup or "HEX"
-            value = match.group(0)
-            if kind == "IP" and not _is_ip(value):
+            start, end = match.span()
+            value = text[start:end]
+            out.append(text[done:start])
+            done = end
+            if kind == "IP" and not _is_ip(match.group(0)):
                 # e.g. a time "12:30:45": not an address, but its numbers still count
-                return _AMOUNT.sub(lambda m: self._placeholder("AMOUNT", m.group(0)), value)
-            return self._placeholder(kind, value)
-
-        return self._pattern.sub(replace, text)
+                value = _AMOUNT.sub(lambda m: self._placeholder("AMOUNT", m.group(0)), value)
+                out.append(value)
+            else:
+                out.append(self._placeholder(kind, value))
+        out.append(text[done:])
+        return "".join(out)
 
     def anonymize_messages(self, messages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**m, "content": self.anonymize(str(m.get("content", "")))} for m in messages]

@@ -61,6 +61,7 @@ class AssistantService:
         with self.store.session() as ses:
             names = [a.name for a in ses.scalars(select(s.Account))]
             names += [c.name for c in ses.scalars(select(s.Contact))]
+            names += [lb.label for lb in ses.scalars(select(s.Label))]  # account labels
         return names
 
     def _too_large_for_local(self, messages: list[dict[str, str]]) -> bool:
