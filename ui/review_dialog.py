@@ -3,6 +3,11 @@
 ``danger`` needs the typed confirmation (``app.review_types.DANGER_CONFIRMATION``); ``caution``
 needs a tick that the findings were read; ``safe`` needs only the button. Reject is the default
 button, so Enter never signs by accident.
+
+Everything shown that came from a request, a contract or a node (summary, findings, token
+symbols, decoded fields, origin) passes the review's own cleaner (``fmt.plain``: no control,
+bidi or invisible characters, no line breaks, bounded length) and is shown as plain text, never
+as rich text.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.review_types import DANGER_CONFIRMATION, ReviewOutcome
+from delegates.tx_review.fmt import plain
 from ui import theme
 from ui.widgets import badge, label, muted
 
@@ -46,6 +52,22 @@ CODE_TITLES = {
 }
 
 
+MAX_SUMMARY = 2000
+MAX_DETAIL = 600
+MAX_FIELD = 200  # a decoded value in the tree; its tooltip shows up to MAX_SUMMARY
+
+
+def shown(value: Any, limit: int) -> str:
+    """Request-derived text as the dialog shows it: one clean line, at most ``limit``."""
+    return plain(str(value), limit)
+
+
+def _plain_label(text: str, **kw: Any) -> QLabel:
+    lab = label(text, **kw)
+    lab.setTextFormat(Qt.TextFormat.PlainText)  # '<a href=...>' in a token name stays text
+    return lab
+
+
 def _title(code: str) -> str:
     return CODE_TITLES.get(code, code.replace("_", " ").capitalize())
 
@@ -54,7 +76,7 @@ def _tree_items(value: Any, parent: QTreeWidgetItem | QTreeWidget, key: str = ""
     if isinstance(value, dict):
         node = QTreeWidgetItem([key, ""]) if key else None
         for k, v in value.items():
-            _tree_items(v, node or parent, str(k))
+            _tree_items(v, node or parent, shown(k, 80))
         if node is not None:
             _add(parent, node)
     elif isinstance(value, list | tuple):
@@ -63,8 +85,8 @@ def _tree_items(value: Any, parent: QTreeWidgetItem | QTreeWidget, key: str = ""
             _tree_items(v, node, f"[{i}]")
         _add(parent, node)
     else:
-        item = QTreeWidgetItem([key, str(value)])
-        item.setToolTip(1, str(value))
+        item = QTreeWidgetItem([key, shown(value, MAX_FIELD)])
+        item.setToolTip(1, shown(value, MAX_SUMMARY))
         _add(parent, item)
 
 
@@ -84,8 +106,8 @@ def simulation_lines(simulation: dict[str, Any] | None) -> list[tuple[str, str]]
     for ch in changes if isinstance(changes, list) else []:
         if not isinstance(ch, dict):
             continue
-        amount = str(ch.get("amount_text") or ch.get("amount") or "")
-        asset = str(ch.get("symbol") or ch.get("asset") or ch.get("token") or "")
+        amount = shown(ch.get("amount_text") or ch.get("amount") or "", 60)
+        asset = shown(ch.get("symbol") or ch.get("asset") or ch.get("token") or "", 48)
         direction = str(ch.get("direction") or ("out" if amount.startswith("-") else "in"))
         out.append((direction, f"{amount.lstrip('-+')} {asset}".strip()))
     return out
@@ -124,7 +146,9 @@ class ReviewDialog(QDialog):
         bl.addWidget(sub_label)
         lay.addWidget(banner)
         if action:
-            lay.addWidget(label(action, name="SubHeading", wrap=True, select=True))
+            lay.addWidget(
+                _plain_label(shown(action, 400), name="SubHeading", wrap=True, select=True)
+            )
         # Scrollable details
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -133,7 +157,9 @@ class ReviewDialog(QDialog):
         bd = QVBoxLayout(body)
         bd.setContentsMargins(0, 0, 6, 0)
         bd.addWidget(label("What this does", name="SubHeading"))
-        self.summary = label(outcome.summary or "No explanation available.", wrap=True)
+        self.summary = _plain_label(
+            shown(outcome.summary, MAX_SUMMARY) or "No explanation available.", wrap=True
+        )
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bd.addWidget(self.summary)
         bd.addWidget(label(f"Findings ({len(outcome.findings)})", name="SubHeading"))
@@ -145,13 +171,15 @@ class ReviewDialog(QDialog):
             rl = QVBoxLayout(row)
             rl.setContentsMargins(12, 8, 12, 8)
             top = QHBoxLayout()
-            top.addWidget(badge(f.severity.upper(), f.severity))
-            top.addWidget(label(_title(f.code), name="SubHeading"))
+            top.addWidget(badge(shown(f.severity, 16).upper(), f.severity))
+            code_text = shown(f.code, 64)
+            top.addWidget(_plain_label(_title(code_text), name="SubHeading"))
             top.addStretch(1)
-            code = muted(f.code, wrap=False)
+            code = muted(code_text, wrap=False)
+            code.setTextFormat(Qt.TextFormat.PlainText)
             top.addWidget(code)
             rl.addLayout(top)
-            rl.addWidget(label(f.detail, wrap=True, select=True))
+            rl.addWidget(_plain_label(shown(f.detail, MAX_DETAIL), wrap=True, select=True))
             bd.addWidget(row)
         bd.addWidget(label("Simulated balance changes", name="SubHeading"))
         lines = simulation_lines(outcome.simulation)
@@ -168,7 +196,7 @@ class ReviewDialog(QDialog):
         for direction, text in lines:
             color = c.danger if direction == "out" else c.safe
             sign = "−" if direction == "out" else "+"
-            lab = label(f"{sign} {text}")
+            lab = _plain_label(f"{sign} {text}")
             lab.setStyleSheet(f"color: {color}; font-weight: 600;")
             bd.addWidget(lab)
         bd.addWidget(label("Decoded request", name="SubHeading"))
