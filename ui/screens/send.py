@@ -272,7 +272,12 @@ class SendScreen(Screen):
             units = self.units()
         except InvalidInput:
             return None
-        # From the exact digits: Decimal arithmetic would round past 28 digits.
+        return self._as_decimal(units, asset)
+
+    @staticmethod
+    def _as_decimal(units: int, asset: BalanceRow | None) -> Decimal:
+        """Base units as a Decimal of the asset, from the exact digits (Decimal arithmetic
+        would round past 28 digits)."""
         return Decimal(amounts.format_amount(units, asset.decimals if asset else 18))
 
     def _update_fiat(self, *_a: object) -> None:
@@ -316,7 +321,7 @@ class SendScreen(Screen):
             raise InvalidInput(
                 f"{self.amount.text()!r} is nothing to send.", hint="Type an amount above zero."
             )
-        amount = Decimal(amounts.format_amount(units, asset.decimals))
+        amount = self._as_decimal(units, asset)
         recipient = checksum_address(self.resolved_recipient())
         return SendDraft(address, recipient, asset.symbol, amount, self.fee_box.currentData())
 
