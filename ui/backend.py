@@ -281,6 +281,19 @@ class Backend:
         """Sign the reviewed transaction and broadcast it; returns the transaction hash."""
         return str(self.service("sign_and_send")(prepared, confirmation))
 
+    def send_steps(self, prepared: Any, confirmation: str | None) -> list[Any]:
+        """``sign_and_send`` as (lane, step) pairs for ``ui.ops.run_steps``."""
+        wallet = self.services.get("wallet")
+        if wallet is None or not hasattr(wallet, "send_steps"):
+            return [("network", lambda _: self.sign_and_send(prepared, confirmation))]
+        return list(wallet.send_steps(prepared, confirmation))
+
+    def cancel_request(self, prepared: Any) -> None:
+        """The review was closed without signing: the request is rejected (store lane)."""
+        wallet = self.services.get("wallet")
+        if wallet is not None and getattr(prepared, "request_id", None):
+            wallet.cancel(prepared)
+
     def max_amount(self, address: str, asset: str) -> Decimal:
         return Decimal(self.service("max_amount")(address, asset))
 
@@ -358,12 +371,9 @@ class Backend:
         """Build and review the transaction a proposal stands for (same as a send)."""
         return self.service("prepare_proposal")(proposal_id)
 
-    def resolve_proposal(self, proposal_id: int, status: str) -> None:
-        with self._session() as ses:
-            p = ses.get(s.Proposal, proposal_id)
-            if p is None:
-                raise WardenError(f"No proposal {proposal_id}.")
-            p.status = status
+    def reject_proposal(self, proposal_id: int) -> None:
+        """The user's no to a delegate's proposal (and to its open request, if any)."""
+        self.service("reject_proposal")(proposal_id)
 
     # -- market ---------------------------------------------------------------------------
     def candles(self, symbol: str, limit: int = 365) -> Candles:

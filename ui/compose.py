@@ -175,17 +175,9 @@ def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
     extra: dict[str, Any] = {}
     prices = _recorded_prices()
     extra["prices"] = lambda: prices
-    reviewer = None
-    try:
-        from delegates.tx_review import make_reviewer
-
-        reviewer = make_reviewer(demo.w3, demo.store)
-    except Exception as exc:  # the store-facts reviewer still reviews every request
-        log.info("node-backed reviewer unavailable (%s); using store facts", exc)
     extra.update(optional_services(demo.store, bus, demo.directory / "models", demo.w3, closers))
-    backend = wallet_backend(
-        demo.store, demo.client, demo.network, reviewer=reviewer, bus=bus, extra=extra
-    )
+    # The review is the CLI's: node-backed when the node answers, limited when not.
+    backend = wallet_backend(demo.store, demo.client, demo.network, bus=bus, extra=extra)
     return finish(backend, closers)
 
 
@@ -194,7 +186,7 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
     the node-backed review where it starts, models and delegates where they start."""
     from app.store.schema import Preference
     from app.wallet import networks
-    from ui.services import LazyReviewer, wallet_backend
+    from ui.services import wallet_backend
 
     bus = bus or EventBus()
     with store.session() as s:
@@ -209,13 +201,6 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
     def connect() -> Any:
         return networks.connect(network)
 
-    reviewer = None
-    try:
-        from delegates.tx_review import make_reviewer
-
-        reviewer = LazyReviewer(lambda: make_reviewer(connect().w3, store))
-    except Exception as exc:  # the store-facts reviewer still reviews every request
-        log.info("node-backed reviewer unavailable: %s", exc)
     closers: list[Any] = []
     # Delegates start after the window shows, connecting to the node then (never while the
     # user waits for the unlock).
@@ -224,5 +209,5 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
     )
     extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
     closers.append(store.close)
-    backend = wallet_backend(store, connect, network, reviewer=reviewer, bus=bus, extra=extra)
+    backend = wallet_backend(store, connect, network, bus=bus, extra=extra)
     return finish(backend, closers)

@@ -180,3 +180,25 @@ class Op(Generic[T]):
         finally:
             if self._finally is not None and _alive(self._finally):
                 self._finally()
+
+
+def run_steps(
+    steps: list[tuple[Lane, Callable[[Any], Any]]],
+    *,
+    success: Callable[[Any], Any],
+    failure: Callable[[BaseException], Any],
+) -> None:
+    """Run ``steps`` one after another, each on its own lane, each given the previous one's
+    result; ``success`` gets the last result, ``failure`` the first error (later steps are
+    skipped). Callbacks run on the GUI thread, like ``Op``'s."""
+
+    def run_from(i: int, value: Any) -> None:
+        if i == len(steps):
+            success(value)
+            return
+        lane, fn = steps[i]
+        Op(lambda: fn(value), lane=lane).success(lambda r: run_from(i + 1, r)).failure(
+            failure
+        ).run()
+
+    run_from(0, None)

@@ -15,11 +15,12 @@ from typing import Any
 from app.errors import InvalidInput, WardenError
 from app.events import EventBus
 from app.review_types import ReviewOutcome
-from app.wallet import accounts, balances, sender, tokens
+from app.wallet import accounts, balances, tokens
 from app.wallet.amounts import format_amount
 from app.wallet.chain import ChainClient
 from app.wallet.networks import NetworkInfo
 from app.wallet.ports import SessionSource
+from app.wallet.requests import Lane, Prepared, RequestPipeline, ReviewSource
 from app.wallet.tokens import TokenInfo
 from app.wallet.transactions import BuiltTransaction, build_transfer
 from ui.backend import Backend, BalanceRow, SendDraft
@@ -29,51 +30,26 @@ NATIVE_GAS = 21_000
 
 @dataclass(frozen=True)
 class PreparedSend:
-    """A built transaction and its review: what the review dialog shows and signing needs."""
+    """A stored, reviewed request (``app.wallet.requests``): what the review dialog shows
+    and confirming needs. ``limited`` lists what the review could not check."""
 
     built: BuiltTransaction
     review: ReviewOutcome
     fee_text: str
-
-
-class StoreReviewer:
-    """Reviews with the facts the store knows (address book, past counterparties, blocklist),
-    for when the node-backed reviewer is not available. Unknown facts stay unknown."""
-
-    def __init__(self, store: SessionSource, native_symbol: str = "ETH") -> None:
-        self.store = store
-        self.native_symbol = native_symbol
-
-    def review(self, request: dict[str, Any]) -> ReviewOutcome:
-        from sqlalchemy import select
-
-        from app.store import schema as s
-        from delegates.tx_review import review_request
-
-        with self.store.session() as ses:
-            book = [c.address for c in ses.scalars(select(s.Contact))]
-            past = [t.recipient or "" for t in ses.scalars(select(s.Transfer))] + [
-                t.sender for t in ses.scalars(select(s.Transfer))
-            ]
-            blocked = [b.address for b in ses.scalars(select(s.BlocklistEntry))]
-            trusted = [o.origin for o in ses.scalars(select(s.TrustedOrigin))]
-        facts = {
-            "address_book": book,
-            "past_counterparties": [p for p in past if p],
-            "blocklist": blocked,
-            "trusted_origins": trusted,
-            "native_symbol": self.native_symbol,
-        }
-        return review_request(request, facts)
+    request_id: int = 0
+    limited: tuple[str, ...] = ()
 
 
 class WalletServices:
+    """The wallet for the windows. Every request that can reach a key goes through
+    ``self.requests``, the same lifecycle as the CLI's and the daemon's."""
+
     def __init__(
         self,
         store: SessionSource,
         client: ChainClient | Callable[[], ChainClient],
         network: NetworkInfo,
-        reviewer: Any,
+        reviewer: ReviewSource,
         bus: EventBus | None = None,
         wait_s: float = 30.0,
     ) -> None:
@@ -83,6 +59,7 @@ class WalletServices:
         self.reviewer = reviewer
         self.bus = bus
         self.wait_s = wait_s
+        self.requests = RequestPipeline(store, lambda: self.client, reviewer, source="app", bus=bus)
 
     @property
     def client(self) -> ChainClient:
@@ -129,64 +106,62 @@ class WalletServices:
             native_symbol=self.network.native_symbol,
         )
         built = _with_fee_speed(built, draft.fee)
-        outcome = self.reviewer.review(built.request())
+        return self._prepared(self.requests.prepare(built))
+
+    def _prepared(self, p: Prepared) -> PreparedSend:
         if self.bus is not None:
             from app.events import review_did_finish
 
+            outcome = p.review
             self.bus.publish(review_did_finish(outcome.verdict, outcome.codes, outcome.summary))
-        fee = format_amount(built.gas * built.max_fee_per_gas, 18, places=6)
-        return PreparedSend(built, outcome, f"{fee} {self.network.native_symbol}")
+        fee = format_amount(p.fee_wei, 18, places=6)
+        return PreparedSend(
+            p.built, p.review, f"{fee} {self.network.native_symbol}", p.request_id, p.limited
+        )
 
     def review_built(self, built: BuiltTransaction) -> PreparedSend:
-        outcome = self.reviewer.review(built.request())
-        fee = format_amount(built.gas * built.max_fee_per_gas, 18, places=6)
-        return PreparedSend(built, outcome, f"{fee} {self.network.native_symbol}")
+        return self._prepared(self.requests.prepare(built))
 
     def prepare_proposal(self, proposal_id: int) -> PreparedSend:
-        """Build and review the transaction a delegate proposed, exactly like a send."""
-        from app.store.schema import Proposal
-        from app.wallet.addresses import validate_address
-
-        with self.store.session() as s:
-            row = s.get(Proposal, proposal_id)
-            if row is None or row.status != "pending":
-                raise InvalidInput(f"Proposal {proposal_id} is no longer waiting.")
-            tx = dict(row.payload.get("tx") or {})
-        if not tx.get("to") or not tx.get("from"):
-            raise InvalidInput("This proposal carries no transaction to sign.")
-        sender = validate_address(str(tx["from"]), what="sender address")
-        to = validate_address(str(tx["to"]), what="contract address")
-        data = bytes.fromhex(str(tx.get("data") or "0x").removeprefix("0x"))
-        value = int(tx.get("value") or 0)
-        fees = self.client.fees()
-        estimate = self.client.estimate_gas(
-            {"from": sender, "to": to, "value": value, "data": data}
-        )
-        built = BuiltTransaction(
-            chain_id=self.client.chain_id,
-            sender=sender,
-            to=to,
-            value=value,
-            data=data,
-            gas=int(estimate * 1.2),
-            max_fee_per_gas=fees.max_fee_per_gas,
-            max_priority_fee_per_gas=fees.max_priority_fee_per_gas,
-            recipient=to,
-            amount=0,
-        )
-        return self.review_built(built)
+        """Build and review the transaction a delegate proposed, exactly like a send; a
+        proposal approved again (another window, after a crash) is never signed twice."""
+        return self._prepared(self.requests.prepare_proposal(proposal_id))
 
     def sign_and_send(self, prepared: PreparedSend, confirmation: str | None) -> str:
-        result = sender.send(
-            self.store,
-            self.client,
-            prepared.built,
-            prepared.review,
-            danger_confirmation=confirmation,
-            bus=self.bus,
-            wait_s=self.wait_s,
-        )
-        return result.tx_hash
+        """The user's yes, then sign, broadcast, record and wait (briefly) for the receipt."""
+        p = Prepared(prepared.request_id, prepared.built, prepared.review, prepared.limited)
+        self.requests.confirm(p, confirmation)
+        sent = self.requests.send_confirmed(prepared.request_id, wait_s=self.wait_s)
+        if self.bus is not None and sent.status != "pending":
+            from app.events import transaction_did_confirm
+
+            self.bus.publish(
+                transaction_did_confirm(self.network.chain_id, sent.tx_hash, sent.status)
+            )
+        return sent.tx_hash
+
+    def send_steps(
+        self, prepared: PreparedSend, confirmation: str | None
+    ) -> list[tuple[Lane, Callable[[Any], Any]]]:
+        """``sign_and_send`` as steps, each with its lane: store writes on the store worker,
+        node calls on the network pool. The last step's result is the transaction hash."""
+        p = Prepared(prepared.request_id, prepared.built, prepared.review, prepared.limited)
+        rid, req = prepared.request_id, self.requests
+        return [
+            ("store", lambda _: req.confirm(p, confirmation)),
+            ("network", lambda _: req.pending_nonce(rid)),
+            ("store", lambda pending: req.sign(rid, pending)),
+            ("network", lambda _: req.broadcast(rid)),
+            ("store", lambda _: req.mark_sent(rid)),
+            ("network", lambda _: req.track(rid, self.wait_s).tx_hash),
+        ]
+
+    def cancel(self, prepared: PreparedSend) -> None:
+        """The user closed the review without signing."""
+        self.requests.reject(prepared.request_id)
+
+    def reject_proposal(self, proposal_id: int) -> None:
+        self.requests.reject_proposal(proposal_id)
 
     def max_amount(self, address: str, asset: str) -> Decimal:
         token = self._token(asset)
@@ -229,9 +204,15 @@ def wallet_backend(
 ) -> Backend:
     """A ``Backend`` with the wallet services for one network plugged in."""
     bus = bus or EventBus()
+    holder: list[WalletServices] = []
     wallet = WalletServices(
-        store, client, network, reviewer or StoreReviewer(store, network.native_symbol), bus
+        store,
+        client,
+        network,
+        reviewer or _review_source(store, lambda: holder[0].client, network),
+        bus,
     )
+    holder.append(wallet)
     services: dict[str, Any] = {
         "wallet": wallet,
         "balances": wallet.balances,
@@ -239,26 +220,24 @@ def wallet_backend(
         "sign_and_send": wallet.sign_and_send,
         "max_amount": wallet.max_amount,
         "prepare_proposal": wallet.prepare_proposal,
+        "reject_proposal": wallet.reject_proposal,
         "restore": None,
     }
     services.update(extra or {})
     return Backend(store, bus, chain_id=network.chain_id, services=services, on_close=on_close)
 
 
-__all__ = ["PreparedSend", "StoreReviewer", "WalletServices", "WardenError", "wallet_backend"]
+def _review_source(
+    store: Any, client: Callable[[], ChainClient], network: NetworkInfo
+) -> ReviewSource:
+    """The same review as the CLI's: node-backed when the node answers, limited otherwise."""
+    try:
+        from delegates.tx_review.review_source import review_source
+    except ImportError:  # the review package is missing: nothing is reviewed, nothing signed
+        from app.wallet.review_choice import ChosenReviewer
+
+        return ChosenReviewer(None, None, lambda: False)
+    return review_source(store, client, network.native_symbol, network.chain_id)
 
 
-class LazyReviewer:
-    """The node-backed reviewer, built on first review (it needs the node); until it can be
-    built, reviews fall back to the store's facts rather than failing."""
-
-    def __init__(self, factory: Callable[[], Any], fallback: Any = None) -> None:
-        self._factory = factory
-        self._fallback = fallback
-        self._reviewer: Any = None
-
-    def review(self, request: dict[str, Any]) -> ReviewOutcome:
-        if self._reviewer is None:
-            self._reviewer = self._factory()
-        outcome: ReviewOutcome = self._reviewer.review(request)
-        return outcome
+__all__ = ["PreparedSend", "WalletServices", "WardenError", "wallet_backend"]

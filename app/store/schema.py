@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -207,6 +208,43 @@ class Proposal(Base):
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+
+
+class SignRequest(Base):
+    """A request that can reach a key (a send, a delegate's proposal, a dapp's request), on
+    its way through review, confirmation, signing and broadcast (``app.wallet.requests``).
+
+    ``raw`` is the signed transaction, kept from the moment it is signed: after a crash the
+    very same bytes are broadcast again, so a request is never signed twice. At most one
+    request per proposal is open at a time (the partial unique index).
+    """
+
+    __tablename__ = "sign_requests"
+    __table_args__ = (
+        Index(
+            "ux_sign_requests_open_proposal",
+            "proposal_id",
+            unique=True,
+            sqlite_where=text("proposal_id IS NOT NULL AND status NOT IN ('failed', 'rejected')"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "send" | "proposal" | "dapp"
+    source: Mapped[str] = mapped_column(String(64), default="")
+    proposal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    chain_id: Mapped[int] = mapped_column(Integer)
+    sender: Mapped[str] = mapped_column(String(42))
+    tx: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64), default="")
+    review: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    danger_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    nonce: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    raw: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Chat(Base):

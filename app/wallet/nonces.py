@@ -4,6 +4,7 @@ node's pending count and the one the store remembers, and it is committed before
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.store.schema import NonceState
 from app.wallet.chain import ChainClient
@@ -30,6 +31,19 @@ def reserve(store: SessionSource, client: ChainClient, address: str) -> int:
             s.add(NonceState(chain_id=client.chain_id, address=address, next_nonce=nonce + 1))
         else:
             row.next_nonce = nonce + 1
+    return nonce
+
+
+def take(session: Session, chain_id: int, address: str, pending: int) -> int:
+    """Inside the caller's transaction: the next nonce (the larger of the node's ``pending``
+    and the stored one), with the one after it stored. The caller's commit makes it one
+    step with whatever else that transaction records (the signed request, its history row)."""
+    row = session.get(NonceState, (chain_id, address))
+    nonce = max(pending, row.next_nonce if row else 0)
+    if row is None:
+        session.add(NonceState(chain_id=chain_id, address=address, next_nonce=nonce + 1))
+    else:
+        row.next_nonce = nonce + 1
     return nonce
 
 

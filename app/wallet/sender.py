@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import NetworkError, TransactionFailed
 from app.events import EventBus, transaction_did_confirm
@@ -79,34 +80,52 @@ def send(
 
 
 def _record(store: SessionSource, signed: signing.SignedTransaction) -> None:
-    b = signed.built
     with store.session() as s:
-        again = s.scalars(
+        record_in(s, signed)
+
+
+def record_in(s: Session, signed: signing.SignedTransaction) -> None:
+    """The history row of a signed transaction, inside the caller's database transaction."""
+    b = signed.built
+    again = s.scalars(
+        select(Transfer).where(
+            Transfer.chain_id == b.chain_id,
+            Transfer.account == b.sender,
+            Transfer.tx_hash == signed.tx_hash,
+            Transfer.log_index == -1,
+        )
+    ).first()
+    if again is not None:  # the very same transaction signed again (after a drop)
+        again.status = PENDING
+        return
+    s.add(
+        Transfer(
+            chain_id=b.chain_id,
+            account=b.sender,
+            tx_hash=signed.tx_hash,
+            log_index=-1,
+            direction="self" if same_address(b.sender, b.recipient) else "out",
+            sender=b.sender,
+            recipient=b.recipient,
+            token=b.token.address if b.token else None,
+            amount=str(b.amount),
+            nonce=signed.nonce,
+            status=PENDING,
+        )
+    )
+
+
+def sent_rows(s: Session, chain_id: int, tx_hash: str) -> list[Transfer]:
+    """The history rows of a transaction this wallet sent (not incoming ones)."""
+    return list(
+        s.scalars(
             select(Transfer).where(
-                Transfer.chain_id == b.chain_id,
-                Transfer.account == b.sender,
-                Transfer.tx_hash == signed.tx_hash,
-                Transfer.log_index == -1,
-            )
-        ).first()
-        if again is not None:  # the very same transaction signed again (after a drop)
-            again.status = PENDING
-            return
-        s.add(
-            Transfer(
-                chain_id=b.chain_id,
-                account=b.sender,
-                tx_hash=signed.tx_hash,
-                log_index=-1,
-                direction="self" if same_address(b.sender, b.recipient) else "out",
-                sender=b.sender,
-                recipient=b.recipient,
-                token=b.token.address if b.token else None,
-                amount=str(b.amount),
-                nonce=signed.nonce,
-                status=PENDING,
+                Transfer.chain_id == chain_id,
+                Transfer.tx_hash == tx_hash,
+                Transfer.direction != "in",
             )
         )
+    )
 
 
 def _set_status(

@@ -89,9 +89,22 @@ def sign(
     danger_confirmation: str | None = None,
 ) -> SignedTransaction:
     """Sign a built, reviewed transaction with ``nonce``."""
-    check_review(built, outcome, danger_confirmation)
     with store.session() as s:
-        key = _key_for(s, built.sender)
+        return sign_in(s, built, outcome, nonce=nonce, danger_confirmation=danger_confirmation)
+
+
+def sign_in(
+    session: Session,
+    built: BuiltTransaction,
+    outcome: ReviewOutcome | None,
+    *,
+    nonce: int,
+    danger_confirmation: str | None = None,
+) -> SignedTransaction:
+    """``sign`` inside the caller's database transaction (the request pipeline signs, takes
+    the nonce and records the result in one commit)."""
+    check_review(built, outcome, danger_confirmation)
+    key = _key_for(session, built.sender)
     signed = EthAccount.sign_transaction(built.tx_dict(nonce), key)
     del key
     return SignedTransaction(

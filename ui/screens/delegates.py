@@ -27,7 +27,7 @@ from delegates.runtime import settings_form
 from delegates.runtime.settings_form import SettingField
 from ui.backend import DelegateRow, ProposalRow, RunRow
 from ui.numbers import locale_number_format
-from ui.ops import Op
+from ui.ops import Op, run_steps
 from ui.review_dialog import ReviewDialog
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets import Card, badge, error_label, label, muted, show_message
@@ -290,6 +290,7 @@ class DelegatesScreen(Screen):
                 prepared.review, action="Approve the delegate's proposal", parent=self
             )
             self.dialog.accepted.connect(lambda: self._sign(proposal_id, prepared))
+            self.dialog.rejected.connect(lambda: self._cancel(prepared))
             self.dialog.open()
 
         Op(lambda: self.backend.review_proposal(proposal_id), lane="network").success(show).failure(
@@ -300,18 +301,21 @@ class DelegatesScreen(Screen):
         assert self.dialog is not None
         confirmation = self.dialog.confirmation()
 
-        def work() -> str:
-            tx = self.backend.sign_and_send(prepared, confirmation)
-            self.backend.resolve_proposal(proposal_id, "approved")
-            return tx
-
         def done(tx: str) -> None:
             self.ctx.status(f"Sent {tx}")
             self.refresh()
 
-        Op(work, lane="network").success(done).failure(self._failed).run()
+        # Signing approves the proposal in the same step that records the broadcast, so a
+        # proposal is sent at most once (app.wallet.requests).
+        run_steps(
+            self.backend.send_steps(prepared, confirmation), success=done, failure=self._failed
+        )
+
+    def _cancel(self, prepared: Any) -> None:
+        """Closing the review leaves the proposal waiting; only its request is closed."""
+        Op(lambda: self.backend.cancel_request(prepared)).failure(self._failed).run()
 
     def reject(self, proposal_id: int) -> None:
-        Op(lambda: self.backend.resolve_proposal(proposal_id, "rejected")).success(
+        Op(lambda: self.backend.reject_proposal(proposal_id)).success(
             lambda _r: self.refresh()
         ).failure(self._failed).run()

@@ -23,7 +23,7 @@ from app.lookalike import lookalike_of
 from app.wallet import amounts
 from ui.backend import AccountRow, BalanceRow, ContactRow, SendDraft, checksum_address
 from ui.numbers import locale_number_format
-from ui.ops import Op
+from ui.ops import Op, run_steps
 from ui.review_dialog import ReviewDialog
 from ui.screens.base import Screen, ScreenContext
 from ui.table_models import format_amount, format_fiat, short_address
@@ -346,6 +346,7 @@ class SendScreen(Screen):
         )
         self.dialog = ReviewDialog(prepared.review, action=action, parent=self)
         self.dialog.accepted.connect(lambda: self._sign(prepared))
+        self.dialog.rejected.connect(lambda: self._cancel(prepared))
         self.dialog.open()
 
     def _amount_with_share(self, draft: SendDraft) -> str:
@@ -374,9 +375,14 @@ class SendScreen(Screen):
         confirmation = self.dialog.confirmation()
         self.busy.start("Signing and sending…")
         self.review_button.setEnabled(False)
-        Op(lambda: self.backend.sign_and_send(prepared, confirmation), lane="network").success(
-            self._sent
-        ).failure(self._failed).run()
+        run_steps(
+            self.backend.send_steps(prepared, confirmation),
+            success=self._sent,
+            failure=self._failed,
+        )
+
+    def _cancel(self, prepared: Any) -> None:
+        Op(lambda: self.backend.cancel_request(prepared)).failure(self._failed).run()
 
     def _sent(self, tx_hash: str) -> None:
         self.busy.stop()

@@ -276,25 +276,13 @@ def cmd_balance(args: argparse.Namespace) -> int:
     return 0
 
 
-def make_reviewer(store: Any, client: Any, native_symbol: str = "ETH") -> Any:
-    """The transaction review from ``delegates.tx_review`` (facts from the node and the
-    store); None when that package is missing, and then nothing is sent."""
-    try:
-        from delegates import tx_review
-    except ImportError:
-        return None
-    factory = getattr(tx_review, "make_reviewer", None)
-    if factory is None:
-        return None
-    return factory(client, store, chain_id=client.chain_id, native_symbol=native_symbol)
-
-
 def cmd_send(args: argparse.Namespace) -> int:
-    from app.errors import InvalidInput, ReviewRequired
+    from app.errors import InvalidInput
     from app.review_types import DANGER_CONFIRMATION
-    from app.wallet import accounts, contacts, sender, tokens, transactions
+    from app.wallet import accounts, contacts, tokens, transactions
     from app.wallet.amounts import format_amount, format_from_environment, normalize_amount
     from warden.context import open_store
+    from warden.pipeline import make_pipeline
 
     # The same parser as the window, with the separators of the shell's locale; refused
     # before anything is opened or connected.
@@ -321,13 +309,12 @@ def cmd_send(args: argparse.Namespace) -> int:
         built = transactions.build_transfer(
             client, account.address, to, amount, token=token, native_symbol=info.native_symbol
         )
-        reviewer = make_reviewer(store, client, info.native_symbol)
-        if reviewer is None:
-            raise ReviewRequired(
-                "The transaction review is not available, so Warden will not send.",
-                hint="Install Warden completely (the delegates package) and try again.",
-            )
-        outcome = reviewer.review(built.request())
+        pipeline = make_pipeline(
+            store, client, native_symbol=info.native_symbol, chain_id=info.chain_id
+        )
+        pipeline.resume_unfinished()
+        prepared = pipeline.prepare(built)
+        outcome = prepared.review
         symbol = token.symbol if token else info.native_symbol
         decimals = token.decimals if token else 18
         print(f"Send {format_amount(built.amount, decimals)} {symbol} on {info.name}")
@@ -344,15 +331,16 @@ def cmd_send(args: argparse.Namespace) -> int:
             print(f"To send anyway, type exactly: {DANGER_CONFIRMATION}")
             confirmation = input("> ") if sys.stdin.isatty() else ""
             if confirmation != DANGER_CONFIRMATION:
+                pipeline.reject(prepared.request_id)
                 print("Not sent.")
                 return 1
         elif not args.yes:
             if not sys.stdin.isatty() or input("Send? [y/N] ").strip().lower() not in ("y", "yes"):
+                pipeline.reject(prepared.request_id)
                 print("Not sent.")
                 return 1
-        result = sender.send(
-            store, client, built, outcome, danger_confirmation=confirmation, wait_s=args.wait
-        )
+        pipeline.confirm(prepared, confirmation)
+        result = pipeline.send_confirmed(prepared.request_id, wait_s=args.wait)
     finally:
         store.close()
     print(f"Transaction {result.tx_hash} (nonce {result.nonce}): {result.status}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.wallet.chain import ChainClient
+from app.wallet.review_choice import ChosenReviewer
 from tests.app.wallet.conftest import ADDR0, ADDR1, PHRASE, FixedReviewer
 from tests.support.anvil import Anvil
 from warden.cli import main
@@ -64,6 +65,11 @@ def test_init_refuses_a_second_wallet_and_a_bad_phrase(
     assert "recovery phrase" in out and "Created Account 1" in out
 
 
+def _fixed(reviewer: FixedReviewer) -> ChosenReviewer:
+    """The node-backed review replaced by a fixed verdict (see FixedReviewer)."""
+    return ChosenReviewer(lambda: reviewer, None, lambda: True)
+
+
 @pytest.mark.anvil
 def test_send_balance_history_on_anvil(
     home: Path,
@@ -73,11 +79,13 @@ def test_send_balance_history_on_anvil(
 ) -> None:
     assert main(["networks", "add", "Local", "31337", anvil.url]) == 0
     # Without a review there is no send.
-    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: None)
+    monkeypatch.setattr(
+        "warden.pipeline.review_source", lambda *a: ChosenReviewer(None, None, lambda: False)
+    )
     assert main(["send", TO, "1", "--network", "Local", "--yes"]) == 2
     assert "review is not available" in capsys.readouterr().err
     # With a (fixed, see FixedReviewer) review the send goes through and is in the history.
-    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: FixedReviewer())
+    monkeypatch.setattr("warden.pipeline.review_source", lambda *a: _fixed(FixedReviewer()))
     assert main(["send", TO, "1.5", "--network", "Local", "--yes", "--wait", "10"]) == 0
     assert ": confirmed" in capsys.readouterr().out
     assert ChainClient.connect(anvil.url, 31337).balance(TO) == 15 * 10**17
@@ -97,7 +105,7 @@ def test_send_refuses_on_danger_without_a_terminal(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["networks", "add", "Local", "31337", anvil.url]) == 0
-    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: FixedReviewer("danger"))
+    monkeypatch.setattr("warden.pipeline.review_source", lambda *a: _fixed(FixedReviewer("danger")))
     assert main(["send", TO, "1", "--network", "Local", "--yes"]) == 1
     assert "Not sent." in capsys.readouterr().out
     assert ChainClient.connect(anvil.url, 31337).balance(TO) == 0
@@ -147,7 +155,7 @@ def test_send_reads_a_decimal_comma_under_a_german_locale(
 ) -> None:
     _locale(monkeypatch, "de_DE.UTF-8")
     assert main(["networks", "add", "Local", "31337", anvil.url]) == 0
-    monkeypatch.setattr("warden.commands.wallet.make_reviewer", lambda *a: FixedReviewer())
+    monkeypatch.setattr("warden.pipeline.review_source", lambda *a: _fixed(FixedReviewer()))
     assert main(["send", TO, "0,5", "--network", "Local", "--yes", "--wait", "10"]) == 0
     assert "Send 0.5 ETH" in capsys.readouterr().out
     assert ChainClient.connect(anvil.url, 31337).balance(TO) == 5 * 10**17
