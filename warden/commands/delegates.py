@@ -236,6 +236,8 @@ def _daemon(args: argparse.Namespace) -> int:
         from warden.context import open_store
 
         store, w3 = open_store(), _web3(args.rpc)
+    if w3 is not None and demo is None:
+        _finish_requests(store, w3)
     notifier = Notifier(best_backend())
     notifier.start()
     runner = _runner(store, w3, notifier)
@@ -275,6 +277,23 @@ def _daemon(args: argparse.Namespace) -> int:
             print(f"run #{r.id} {r.delegate} [{r.trigger}] {r.outcome}: {r.error or summary}")
         store.close()
     return 0
+
+
+def _finish_requests(store: Any, w3: Any) -> None:
+    """Requests left signed but not known as sent (a crash, a lost node) are finished
+    through the request pipeline before the delegates start: the same bytes, at most once."""
+    from app.errors import WardenError
+    from app.wallet.chain import ChainClient
+    from warden.pipeline import make_pipeline
+
+    try:
+        client = ChainClient.from_web3(w3, int(w3.eth.chain_id))
+        done = make_pipeline(store, client, source="daemon").resume_unfinished()
+    except (WardenError, OSError, ValueError) as exc:
+        log.warning("unfinished requests left for later: %s", type(exc).__name__)
+        return
+    if done:
+        print(f"warden daemon: finished {len(done)} request(s) left from before.", flush=True)
 
 
 def _demo_transfer(demo: Any) -> None:
