@@ -1,13 +1,12 @@
-"""Nonces that survive a restart and are never reused: the next nonce is the larger of the
-node's pending count and the one the store remembers, and it is committed before signing."""
+"""Nonces that survive a restart: the store remembers the next one, and it is taken in the
+same database transaction that records the signature (see ``app.wallet.nonce_health`` for how
+it is reconciled with the node first)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.store.schema import NonceState
-from app.wallet.chain import ChainClient
 from app.wallet.ports import SessionSource
 
 
@@ -15,23 +14,6 @@ def stored_next(store: SessionSource, chain_id: int, address: str) -> int | None
     with store.session() as s:
         row = s.get(NonceState, (chain_id, address))
         return row.next_nonce if row else None
-
-
-def reserve(store: SessionSource, client: ChainClient, address: str) -> int:
-    """Take the next nonce for ``address`` and commit the one after it before returning."""
-    pending = client.nonce(address, "pending")
-    with store.session() as s:
-        row = s.scalars(
-            select(NonceState).where(
-                NonceState.chain_id == client.chain_id, NonceState.address == address
-            )
-        ).first()
-        nonce = max(pending, row.next_nonce if row else 0)
-        if row is None:
-            s.add(NonceState(chain_id=client.chain_id, address=address, next_nonce=nonce + 1))
-        else:
-            row.next_nonce = nonce + 1
-    return nonce
 
 
 def take(session: Session, chain_id: int, address: str, pending: int) -> int:

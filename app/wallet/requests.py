@@ -39,8 +39,9 @@ from app.errors import InvalidInput, NetworkError, ReviewRequired, TransactionFa
 from app.events import EventBus
 from app.review_types import DANGER_CONFIRMATION, Finding, ReviewOutcome
 from app.store.schema import Proposal, SignRequest
-from app.wallet import nonces, sender, signing
+from app.wallet import nonce_health, nonces, sender, signing
 from app.wallet.chain import ChainClient
+from app.wallet.nonce_health import NonceView
 from app.wallet.ports import SessionSource
 from app.wallet.transactions import BuiltTransaction
 from app.wallet.tx_json import tx_from_json, tx_to_json
@@ -361,13 +362,13 @@ class RequestPipeline:
         self.reject(request_id)
 
     # -- sign and broadcast -----------------------------------------------------------------
-    def pending_nonce(self, request_id: int) -> int:
-        """The node's pending nonce for the request's sender (network lane)."""
+    def pending_nonce(self, request_id: int) -> NonceView:
+        """What the node says about the sender's nonces (network lane)."""
         with self.store.session() as s:
             address = self._row(s, request_id).sender
-        return self.client.nonce(address, "pending")
+        return nonce_health.look(self.store, self.client, address)
 
-    def sign(self, request_id: int, pending: int) -> str:
+    def sign(self, request_id: int, view: NonceView) -> str:
         """``confirmed -> signing``: take the nonce, sign, keep the bytes and the history row,
         all in one database transaction (store lane). Returns the transaction hash."""
         with self.store.session() as s:
@@ -381,7 +382,11 @@ class RequestPipeline:
             row = self._row(s, request_id)
             built = tx_from_json(row.tx)
             outcome = _outcome_from(row)
-            nonce = nonces.take(s, built.chain_id, built.sender, pending)
+            fixed = built.extra.get("nonce")  # a replacement (speed up, cancel) keeps its nonce
+            if isinstance(fixed, int) and not isinstance(fixed, bool):
+                nonce = fixed
+            else:
+                nonce = nonce_health.heal(s, built.chain_id, built.sender, view)
             confirmation = DANGER_CONFIRMATION if row.danger_confirmed else None
             signed = signing.sign_in(
                 s, built, outcome, nonce=nonce, danger_confirmation=confirmation
@@ -447,20 +452,22 @@ class RequestPipeline:
                     t.status = "failed"
                     t.note = reason[:500]
 
-    def track(self, request_id: int, wait_s: float = 30.0) -> Sent:
+    def track(self, request_id: int, wait_s: float = 30.0, poll_s: float = 1.0) -> Sent:
         """Wait up to ``wait_s`` for the receipt (network lane)."""
         with self.store.session() as s:
             row = self._row(s, request_id)
             tx_hash, nonce = str(row.tx_hash), int(row.nonce or 0)
-        status, block = sender.track(self.store, self.client, tx_hash, wait_s=wait_s, bus=self.bus)
+        status, block = sender.track(
+            self.store, self.client, tx_hash, wait_s=wait_s, poll_s=poll_s, bus=self.bus
+        )
         return Sent(request_id, tx_hash, nonce, status, block)
 
-    def send_confirmed(self, request_id: int, *, wait_s: float = 30.0) -> Sent:
+    def send_confirmed(self, request_id: int, *, wait_s: float = 30.0, poll_s: float = 1.0) -> Sent:
         """Every step after the user's yes, in order, on the calling thread."""
         self.sign(request_id, self.pending_nonce(request_id))
         self.broadcast(request_id)
         self.mark_sent(request_id)
-        return self.track(request_id, wait_s)
+        return self.track(request_id, wait_s, poll_s)
 
     # -- after a crash ------------------------------------------------------------------------
     def resume(self, request_id: int) -> str:
@@ -511,6 +518,46 @@ class RequestPipeline:
         if row is None:
             raise InvalidInput(f"There is no request {request_id}.")
         return row  # type: ignore[no-any-return]
+
+
+class _Given:
+    """A review made before the request was opened (``send_reviewed``)."""
+
+    def __init__(self, outcome: ReviewOutcome | None) -> None:
+        self.outcome = outcome
+
+    def review(self, request: dict[str, Any]) -> tuple[ReviewOutcome, tuple[str, ...]]:
+        if self.outcome is None:
+            raise ReviewRequired(
+                "This transaction has not been reviewed.",
+                hint="Every transaction passes the review before it can be signed.",
+            )
+        return self.outcome, ()
+
+
+def send_reviewed(
+    store: SessionSource,
+    client: ChainClient,
+    built: BuiltTransaction,
+    outcome: ReviewOutcome | None,
+    *,
+    danger_confirmation: str | None = None,
+    bus: EventBus | None = None,
+    wait_s: float = 30.0,
+    poll_s: float = 1.0,
+    source: str = "core",
+) -> Sent:
+    """Open, confirm and send ``built`` with a review already made for it: the whole
+    lifecycle in one call, for callers that reviewed and asked the user themselves."""
+    if built.chain_id != client.chain_id:
+        raise TransactionFailed(
+            f"The transaction is for chain {built.chain_id}, not {client.name}."
+        )
+    signing.check_review(built, outcome, danger_confirmation)  # before anything is stored
+    pipeline = RequestPipeline(store, client, _Given(outcome), source=source, bus=bus)
+    prepared = pipeline.prepare(built)
+    pipeline.confirm(prepared, danger_confirmation)
+    return pipeline.send_confirmed(prepared.request_id, wait_s=wait_s, poll_s=poll_s)
 
 
 # The lane of each step after the user's yes, in order (the app chains them as operations).

@@ -1,87 +1,29 @@
-"""Send a reviewed transaction: reserve a nonce, sign, record, broadcast, track to confirmation.
-
-The history row is written before the broadcast, so a crash in between loses nothing: the
-next ``refresh_pending`` finds out what became of it (confirmed, reverted, replaced, dropped).
+"""A sent transaction's history row, and what became of it (confirmed, reverted, replaced,
+dropped). Sending itself is ``app.wallet.requests``: the history row is written in the same
+database transaction as the signature, before the broadcast, so a crash in between loses
+nothing and the next ``refresh_pending`` finds out what became of it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NetworkError, TransactionFailed
+from app.errors import TransactionFailed
 from app.events import EventBus, transaction_did_confirm
-from app.review_types import ReviewOutcome
 from app.store.schema import Transfer
 from app.wallet import nonces, signing
 from app.wallet.addresses import same_address
 from app.wallet.chain import ChainClient
 from app.wallet.ports import SessionSource
-from app.wallet.transactions import BuiltTransaction
 
 log = logging.getLogger(__name__)
 
 PENDING = "pending"
 FINAL = ("confirmed", "reverted", "replaced", "dropped", "failed")
-
-
-@dataclass(frozen=True)
-class SendResult:
-    tx_hash: str
-    nonce: int
-    status: str
-    block_number: int | None = None
-
-
-def send(
-    store: SessionSource,
-    client: ChainClient,
-    built: BuiltTransaction,
-    outcome: ReviewOutcome | None,
-    *,
-    danger_confirmation: str | None = None,
-    bus: EventBus | None = None,
-    wait_s: float = 60.0,
-    poll_s: float = 1.0,
-) -> SendResult:
-    """Sign ``built`` (checked against ``outcome``), broadcast it and wait up to ``wait_s``
-    for its receipt. Returns the status reached ("pending" if still waiting)."""
-    if built.chain_id != client.chain_id:
-        raise TransactionFailed(
-            f"The transaction is for chain {built.chain_id}, not {client.name}."
-        )
-    signing.check_review(built, outcome, danger_confirmation)  # before a nonce is taken
-    nonce = nonces.reserve(store, client, built.sender)
-    try:
-        signed = signing.sign(
-            store, built, outcome, nonce=nonce, danger_confirmation=danger_confirmation
-        )
-    except BaseException:
-        nonces.release(store, client.chain_id, built.sender, nonce)
-        raise
-    _record(store, signed)
-    try:
-        client.send_raw(signed.raw)
-    except TransactionFailed as exc:
-        _set_status(store, client.chain_id, signed.tx_hash, "failed", note=str(exc))
-        nonces.release(store, client.chain_id, built.sender, nonce)
-        raise
-    except NetworkError:
-        # Unknown whether the node took it: it stays pending and keeps its nonce;
-        # refresh_pending finds out later.
-        raise
-    log.info("broadcast %s nonce %d on chain %d", signed.tx_hash, nonce, client.chain_id)
-    status, block = track(store, client, signed.tx_hash, wait_s=wait_s, poll_s=poll_s, bus=bus)
-    return SendResult(signed.tx_hash, nonce, status, block)
-
-
-def _record(store: SessionSource, signed: signing.SignedTransaction) -> None:
-    with store.session() as s:
-        record_in(s, signed)
 
 
 def record_in(s: Session, signed: signing.SignedTransaction) -> None:

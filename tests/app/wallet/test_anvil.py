@@ -11,7 +11,7 @@ from web3 import Web3
 from app.config import Paths
 from app.errors import ChainMismatch
 from app.store import Store
-from app.wallet import accounts, history, sender, tokens, transactions
+from app.wallet import accounts, history, requests, sender, tokens, transactions
 from app.wallet.chain import ChainClient
 from tests.app.wallet.conftest import ADDR0, PHRASE, FixedReviewer
 from tests.support.anvil import ANVIL_KEYS, Anvil
@@ -31,10 +31,10 @@ def _store(tmp_path: Path) -> tuple[Store, Paths]:
 
 def _send(
     store: Store, client: ChainClient, amount: str, wait: float = 10, **kw: object
-) -> sender.SendResult:
+) -> requests.Sent:
     built = transactions.build_transfer(client, ADDR0, TO, amount, **kw)  # type: ignore[arg-type]
     outcome = FixedReviewer().review(built.request())
-    return sender.send(store, client, built, outcome, wait_s=wait, poll_s=0.05)
+    return requests.send_reviewed(store, client, built, outcome, wait_s=wait, poll_s=0.05)
 
 
 def test_native_and_token_sends_confirm_and_history_scans(anvil: Anvil, tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from app.errors import InsufficientFunds, InvalidInput, ReviewRequired
 from app.events import EventBus, transaction_did_confirm
 from app.review_types import DANGER_CONFIRMATION
 from app.store import Store
-from app.store.schema import NonceState, Transfer
-from app.wallet import accounts, balances, erc20, history, nonces, sender, tokens, transactions
+from app.store.schema import NonceState, SignRequest, Transfer
+from app.wallet import accounts, balances, erc20, history, nonces, requests, tokens, transactions
 from tests.app.wallet.conftest import ADDR1, PHRASE, Evm, FixedReviewer, fund
 
 TO = "0x000000000000000000000000000000000000dEaD"
@@ -27,7 +27,9 @@ def test_native_send_confirms_and_is_recorded(store: Store, evm: Evm, wallet: st
     assert reviewer.seen[0]["params"]["value"] == hex(125 * 10**16)
     bus, confirmed = EventBus(), []
     bus.subscribe(transaction_did_confirm, confirmed.append)
-    result = sender.send(store, evm.client, built, outcome, bus=bus, wait_s=5, poll_s=0.05)
+    result = requests.send_reviewed(
+        store, evm.client, built, outcome, bus=bus, wait_s=5, poll_s=0.05
+    )
     assert result.status == "confirmed" and result.nonce == 0
     assert evm.client.balance(TO) == 125 * 10**16
     assert [e.tx_hash for e in confirmed] == [result.tx_hash]
@@ -54,7 +56,7 @@ def test_token_send_confirms_and_merges_with_its_log(
     built = transactions.build_transfer(evm.client, wallet, TO, "12.5", token=info)
     assert built.to == token and built.value == 0
     assert erc20.decode_transfer_data(built.data) == (TO, 12_500_000)
-    result = sender.send(
+    result = requests.send_reviewed(
         store, evm.client, built, FixedReviewer().review(built.request()), wait_s=5, poll_s=0.05
     )
     assert result.status == "confirmed"
@@ -82,10 +84,10 @@ def test_signing_refuses_an_unreviewed_or_changed_transaction(
     built = transactions.build_transfer(evm.client, wallet, TO, "0.1")
     outcome = FixedReviewer().review(built.request())
     with pytest.raises(ReviewRequired, match="not been reviewed"):
-        sender.send(store, evm.client, built, None)
+        requests.send_reviewed(store, evm.client, built, None)
     tampered = dataclasses.replace(built, value=built.value * 10)
     with pytest.raises(ReviewRequired, match="different transaction"):
-        sender.send(store, evm.client, tampered, outcome)
+        requests.send_reviewed(store, evm.client, tampered, outcome)
     assert evm.client.balance(TO) == 0
     assert nonces.stored_next(store, evm.client.chain_id, wallet) is None  # no nonce was taken
     assert history.list_history(store) == []
@@ -95,8 +97,8 @@ def test_danger_needs_the_typed_confirmation(store: Store, evm: Evm, wallet: str
     built = transactions.build_transfer(evm.client, wallet, TO, "0.1")
     outcome = FixedReviewer("danger").review(built.request())
     with pytest.raises(ReviewRequired, match="typed confirmation"):
-        sender.send(store, evm.client, built, outcome, danger_confirmation="yes")
-    result = sender.send(
+        requests.send_reviewed(store, evm.client, built, outcome, danger_confirmation="yes")
+    result = requests.send_reviewed(
         store,
         evm.client,
         built,
@@ -131,30 +133,41 @@ def test_watch_only_account_cannot_sign(store: Store, evm: Evm) -> None:
     fund(evm, watch.address, 10**18)
     built = transactions.build_transfer(evm.client, watch.address, TO, "0.1")
     with pytest.raises(InvalidInput, match="watch-only"):
-        sender.send(store, evm.client, built, FixedReviewer().review(built.request()))
+        requests.send_reviewed(store, evm.client, built, FixedReviewer().review(built.request()))
     assert nonces.stored_next(store, evm.client.chain_id, watch.address) in (None, 0)  # given back
 
 
 def test_nonce_is_not_reused_after_the_store_reopens(tmp_path: Path, evm: Evm) -> None:
-    """A persistent store (password key file, no keyring): the nonce survives a reopen even
-    when the node has not seen the transactions (here: signed but never broadcast)."""
+    """A persistent store (password key file, no keyring): a nonce taken by a signature
+    survives a reopen even when the node has not seen the transactions (here: signed, the
+    process gone before the broadcast)."""
+    from app.wallet.requests import RequestPipeline, _Given
+
     paths = Paths(tmp_path, tmp_path, tmp_path, tmp_path)
     store = Store.create(paths, "a long password", use_keyring=False)
     with store.session() as s:
         _, info = accounts.create_hd_wallet(s, PHRASE)
     fund(evm, info.address, 10**18)
-    assert nonces.reserve(store, evm.client, info.address) == 0
-    assert nonces.reserve(store, evm.client, info.address) == 1
+
+    def sign_only(store: Store, amount: str) -> int:
+        built = transactions.build_transfer(evm.client, info.address, TO, amount)
+        pipeline = RequestPipeline(
+            store, evm.client, _Given(FixedReviewer().review(built.request()))
+        )
+        prepared = pipeline.prepare(built)
+        pipeline.confirm(prepared)
+        pipeline.sign(prepared.request_id, pipeline.pending_nonce(prepared.request_id))
+        with store.session() as s:
+            return int(s.get(SignRequest, prepared.request_id).nonce)  # type: ignore[union-attr]
+
+    assert sign_only(store, "0.1") == 0
+    assert sign_only(store, "0.2") == 1
     store.close()
     store = Store.open(paths, "a long password")
     try:
-        assert nonces.reserve(store, evm.client, info.address) == 2
+        assert sign_only(store, "0.3") == 2
         with store.session() as s:
             row = s.get(NonceState, (evm.client.chain_id, info.address))
             assert row is not None and row.next_nonce == 3
-        nonces.release(store, evm.client.chain_id, info.address, 2)
-        assert nonces.stored_next(store, evm.client.chain_id, info.address) == 2
-        nonces.release(store, evm.client.chain_id, info.address, 0)  # not the last: kept
-        assert nonces.stored_next(store, evm.client.chain_id, info.address) == 2
     finally:
         store.close()
