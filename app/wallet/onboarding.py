@@ -246,7 +246,7 @@ def refuse_existing(paths: Paths) -> None:
     """Raise if this home already has a wallet; nothing is touched."""
     if Store.exists(paths):
         raise StoreError(
-            f"This computer already has a Warden wallet in {paths.data_dir}.",
+            f"A Warden wallet already exists in {paths.data_dir}.",
             hint="Open it with your password; nothing was changed. To start over, move that "
             "folder away first: Warden never replaces a wallet.",
         )

@@ -207,10 +207,10 @@ def test_a_second_create_on_the_same_home_is_refused_and_loses_nothing(paths: Pa
     create_wallet(paths, plan).store.close()
     key_file = paths.key_file.read_bytes()
     # The same plan again (a double click), and another wallet altogether.
-    with pytest.raises(StoreError, match="already has a Warden wallet") as caught:
+    with pytest.raises(StoreError, match="A Warden wallet already exists") as caught:
         create_wallet(paths, plan)
     assert "nothing was changed" in caught.value.user_message()
-    with pytest.raises(StoreError, match="already has a Warden wallet"):
+    with pytest.raises(StoreError, match="A Warden wallet already exists"):
         create_wallet(paths, WalletPlan("key", KEY0, "another password"))
     assert paths.key_file.read_bytes() == key_file
     assert sorted(p.name for p in paths.data_dir.iterdir() if "warden" in p.name) == [
@@ -252,7 +252,7 @@ def test_two_creators_at_once_in_one_process_one_wins(paths: Paths) -> None:
     won = [label for label, o in outcomes.items() if isinstance(o, str)]
     lost = [o for o in outcomes.values() if isinstance(o, StoreError)]
     assert len(won) == 1 and len(lost) == 1, outcomes
-    assert "already has a Warden wallet" in str(lost[0])
+    assert "A Warden wallet already exists" in str(lost[0])
     password = {"key": "password one", "watch": "password two"}[won[0]]
     store = Store.open(paths, password)
     try:
@@ -314,7 +314,7 @@ def test_two_processes_at_once_one_wins_and_the_store_opens(paths: Paths) -> Non
     assert codes == [0, 3], results
     winner = next(i for i, (code, _) in enumerate(results, 1) if code == 0)
     loser_out = next(out for code, (out, _) in results if code == 3)
-    assert "already has a Warden wallet" in loser_out or "setting up a wallet" in loser_out
+    assert "A Warden wallet already exists" in loser_out or "setting up a wallet" in loser_out
     store = Store.open(paths, f"password {winner}")
     try:
         with store.session() as s:
