@@ -29,11 +29,11 @@ def prepare(home: Path) -> None:
     from app.store import schema as s
     from app.wallet import contacts
     from app.wallet.demo import DEMO_PHRASE
-    from ui.first_run import FirstRunPlan, create_store
+    from app.wallet.onboarding import WalletPlan, create_wallet
 
     paths = default_paths().ensure()
-    store = create_store(paths, FirstRunPlan("phrase", DEMO_PHRASE, PASSWORD, ["Demo"]))
-    with store.session() as ses:  # type: ignore[attr-defined]
+    store = create_wallet(paths, WalletPlan("phrase", DEMO_PHRASE, PASSWORD, ["Demo"])).store
+    with store.session() as ses:
         contacts.add_contact(ses, "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "Alice")
         acc = ses.query(s.Account).first()
         for i in range(200):

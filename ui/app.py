@@ -312,24 +312,7 @@ def run_gui(*, minimized: bool = False) -> int:
 
     controller = WardenApp(qapp, config_dir=paths.config_dir, unlock=unlock)
     if plan is not None:
+        from ui.first_run import create_in_background
+
         create_in_background(controller, paths, plan)
     return exec_app(controller, minimized=minimized)
-
-
-def create_in_background(controller: WardenApp, paths: Any, plan: Any) -> None:
-    """Create the new store (memory-hard KDF, disk) on the store's worker while the window
-    shows that it is working; then open the wallet."""
-    from ui.compose import user_backend
-    from ui.first_run import create_store
-
-    screen = controller.window.unlock
-    screen.button.setEnabled(False)
-    screen.busy.start("Creating your encrypted wallet…")
-
-    def failed(exc: BaseException) -> None:
-        msg = exc.user_message() if isinstance(exc, WardenError) else f"Could not create: {exc}"
-        screen.failed(msg)
-
-    Op(lambda: user_backend(create_store(paths, plan), paths), lane="store").success(
-        controller._unlocked
-    ).failure(failed).run()

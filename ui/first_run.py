@@ -1,11 +1,12 @@
-"""First run: create a wallet (show the phrase, then ask a few words back), import a phrase or
-a key, or watch an address; choose a password; pick networks. The dialog only collects a
-``FirstRunPlan``; ``create_store`` carries it out on a worker."""
+"""First run: the onboarding flow of ``app.wallet.onboarding``, drawn as a dialog. Create a
+wallet (the phrase shown, then a few words asked back), import a phrase or a key, or watch an
+address; choose a password and the keyring; pick networks. Each page's answer is checked by the
+core; the last page builds the core's ``WalletPlan``, and ``create_in_background`` carries it
+out on the store's worker."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -25,62 +26,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Paths
-from app.errors import InvalidInput, WardenError
+from app.errors import WardenError
+from app.wallet import onboarding
+from app.wallet.onboarding import NewPhrase, WalletPlan
+from ui.ops import Op
 from ui.widgets import error_label, heading, label, muted, show_message
-
-MIN_PASSWORD = 8
-CHECK_WORDS = 3
-
-
-@dataclass
-class FirstRunPlan:
-    mode: str = "create"  # "create" | "phrase" | "key" | "watch"
-    secret: str = ""  # the phrase, the key or the watched address
-    password: str = ""
-    networks: list[str] = field(default_factory=lambda: ["Ethereum"])
-
-
-def create_store(paths: Paths, plan: FirstRunPlan) -> object:
-    """Create the store and the first account from ``plan``; returns the open ``Store``."""
-    from app.store import Store
-    from app.wallet import accounts
-    from app.wallet.networks import ensure_presets
-
-    store = Store.create(paths, plan.password)
-    try:
-        with store.session() as s:
-            ensure_presets(s)
-            if plan.mode in ("create", "phrase"):
-                accounts.create_hd_wallet(s, plan.secret, name="Main")
-            elif plan.mode == "key":
-                accounts.import_private_key(s, plan.secret, name="Imported")
-            else:
-                accounts.add_watch(s, plan.secret, name="Watched")
-        from app.store import schema
-
-        with store.session() as s:
-            s.merge(schema.Preference(key="networks.enabled", value=plan.networks))
-            s.merge(schema.Preference(key="network.current", value=plan.networks[0]))
-    except BaseException:
-        store.close()
-        raise
-    return store
 
 
 class FirstRunDialog(QDialog):
     """Pages: choose, secret (phrase shown / typed), check words, password, networks."""
 
-    NETWORKS = ("Ethereum", "Base", "Arbitrum", "Optimism", "Polygon", "Demo")
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from app.wallet.accounts import new_phrase
-
         self.setWindowTitle("Set up Warden")
         self.resize(620, 480)
-        self.plan = FirstRunPlan()
-        self.new_phrase = new_phrase()
-        self.check_positions = sorted(secrets.SystemRandom().sample(range(12), CHECK_WORDS))
+        self.plan: WalletPlan | None = None  # set when the last page is accepted
+        self.new_phrase = NewPhrase()
+        self._secret = ""
+        self._password = ""
         lay = QVBoxLayout(self)
         self.pages = QStackedWidget()
         lay.addWidget(self.pages, 1)
@@ -138,7 +101,7 @@ class FirstRunDialog(QDialog):
         v.addWidget(self.secret_hint)
         self.phrase_grid = QWidget()
         grid = QGridLayout(self.phrase_grid)
-        for i, word in enumerate(self.new_phrase.split()):
+        for i, word in enumerate(self.new_phrase.words):
             lab = QLabel(f"{i + 1:>2}. {word}")
             lab.setObjectName("SubHeading")
             grid.addWidget(lab, i % 6, i // 6)
@@ -152,7 +115,7 @@ class FirstRunDialog(QDialog):
         v = self._page("Check your copy", "Type these words from the phrase you wrote down.")
         form = QFormLayout()
         self.check_edits: list[QLineEdit] = []
-        for pos in self.check_positions:
+        for pos in self.new_phrase.check_positions:
             e = QLineEdit()
             self.check_edits.append(e)
             form.addRow(f"Word {pos + 1}", e)
@@ -173,14 +136,20 @@ class FirstRunDialog(QDialog):
         form.addRow("Password", self.pw1)
         form.addRow("Repeat", self.pw2)
         v.addLayout(form)
+        self.use_keyring = QCheckBox(
+            "Also keep the unlock key in this computer's keyring (warden commands then open "
+            "without the password)"
+        )
+        self.use_keyring.setChecked(True)
+        v.addWidget(self.use_keyring)
         v.addStretch(1)
 
     def _build_networks(self) -> None:
         v = self._page("Networks", "Pick the chains you use. You can change RPC URLs later.")
         self.net_boxes: list[QCheckBox] = []
-        for name in self.NETWORKS:
+        for name in onboarding.network_choices():
             cb = QCheckBox(name)
-            cb.setChecked(name == "Ethereum")
+            cb.setChecked(name in onboarding.DEFAULT_NETWORKS)
             self.net_boxes.append(cb)
             v.addWidget(cb)
         v.addStretch(1)
@@ -232,49 +201,50 @@ class FirstRunDialog(QDialog):
         self._show(nxt)
 
     def _validate(self, page: int) -> None:
+        """Check the page's answer with the core; the last page builds the plan."""
         mode = self._mode()
-        self.plan.mode = mode
-        if page == 1:
-            if mode == "create":
-                self.plan.secret = self.new_phrase
-            else:
-                self.plan.secret = self.secret_edit.toPlainText().strip()
-                check_secret(mode, self.plan.secret)
+        if page == 1 and mode != "create":
+            self._secret = onboarding.check_secret(mode, self.secret_edit.toPlainText())
         elif page == 2:
-            words = self.new_phrase.split()
-            for pos, e in zip(self.check_positions, self.check_edits, strict=True):
-                if e.text().strip().lower() != words[pos]:
-                    raise InvalidInput(
-                        f"Word {pos + 1} does not match.",
-                        hint="Check your written copy; go back to see the phrase again.",
-                    )
+            self.new_phrase.confirm([e.text() for e in self.check_edits])
         elif page == 3:
-            if len(self.pw1.text()) < MIN_PASSWORD:
-                raise InvalidInput(f"The password needs at least {MIN_PASSWORD} characters.")
-            if self.pw1.text() != self.pw2.text():
-                raise InvalidInput("The two passwords differ.")
-            self.plan.password = self.pw1.text()
+            self._password = onboarding.check_password(self.pw1.text(), self.pw2.text())
         elif page == 4:
-            nets = [cb.text() for cb in self.net_boxes if cb.isChecked()]
-            if not nets:
-                raise InvalidInput("Pick at least one network.")
-            self.plan.networks = nets
+            self.plan = WalletPlan(
+                mode,
+                "" if mode == "create" else self._secret,
+                self._password,
+                [cb.text() for cb in self.net_boxes if cb.isChecked()],
+                use_keyring=self.use_keyring.isChecked(),
+                new_phrase=self.new_phrase if mode == "create" else None,
+            )
 
 
-def check_secret(mode: str, text: str) -> None:
-    """Validate an imported phrase, key or address before the password page."""
-    if mode == "phrase":
-        from app.wallet.accounts import normalize_phrase
+def create_in_background(controller: Any, paths: Paths, plan: WalletPlan) -> None:
+    """Carry out ``plan`` on the store's worker (memory-hard KDF, disk) while the window shows
+    that it is working; then open the wallet. ``controller`` is the ``ui.app.WardenApp``."""
+    screen = controller.window.unlock
+    screen.button.setEnabled(False)
+    screen.busy.start("Creating your encrypted wallet…")
 
-        normalize_phrase(text)
-    elif mode == "key":
-        body = text[2:] if text.lower().startswith("0x") else text
-        if len(body) != 64 or any(c not in "0123456789abcdefABCDEF" for c in body):
-            raise InvalidInput("A private key is 64 hexadecimal characters (optionally 0x).")
-    elif mode == "watch":
-        from ui.backend import checksum_address
+    def failed(exc: BaseException) -> None:
+        msg = exc.user_message() if isinstance(exc, WardenError) else f"Could not create: {exc}"
+        screen.failed(msg)
 
-        checksum_address(text)
+    Op(lambda: _create_and_open(paths, plan), lane="store").success(controller._unlocked).failure(
+        failed
+    ).run()
 
 
-__all__ = ["FirstRunDialog", "FirstRunPlan", "create_store", "label"]
+def _create_and_open(paths: Paths, plan: WalletPlan) -> Any:
+    from ui.compose import user_backend
+
+    made = onboarding.create_wallet(paths, plan)
+    try:
+        return user_backend(made.store, paths)
+    except BaseException:
+        made.store.close()
+        raise
+
+
+__all__ = ["FirstRunDialog", "create_in_background", "label"]

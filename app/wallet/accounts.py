@@ -118,7 +118,9 @@ def derive_next(session: Session, *, name: str | None = None) -> AccountInfo:
     return _info(row)
 
 
-def import_private_key(session: Session, key: str, *, name: str | None = None) -> AccountInfo:
+def normalize_private_key(key: str) -> tuple[str, str]:
+    """``(key, address)``: the key as 0x and 64 lower-case hex digits, and its address; a
+    key of the wrong shape or outside the curve's range raises InvalidInput."""
     text = (key or "").strip()
     body = text[2:] if text.lower().startswith("0x") else text
     if len(body) != 64 or any(c not in "0123456789abcdefABCDEF" for c in body):
@@ -126,13 +128,22 @@ def import_private_key(session: Session, key: str, *, name: str | None = None) -
             "A private key is 64 hex digits (optionally after 0x).",
             hint="Check that the whole key was pasted.",
         )
-    register_secret("0x" + body.lower())
+    normalized = "0x" + body.lower()
+    register_secret(normalized)
     try:
-        address = EthAccount.from_key("0x" + body).address
+        address = str(EthAccount.from_key(normalized).address)
     except Exception:
-        raise InvalidInput("That private key is outside the valid range.") from None
+        raise InvalidInput(
+            "That private key is outside the valid range.",
+            hint="Check that the key was copied from its source unchanged.",
+        ) from None
+    return normalized, address
+
+
+def import_private_key(session: Session, key: str, *, name: str | None = None) -> AccountInfo:
+    normalized, address = normalize_private_key(key)
     _check_new_address(session, address)
-    secret = Secret(kind="private_key", value="0x" + body.lower())
+    secret = Secret(kind="private_key", value=normalized)
     session.add(secret)
     session.flush()
     row = Account(

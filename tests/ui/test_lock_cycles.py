@@ -82,13 +82,13 @@ def test_a_real_wallets_delegates_run_after_three_lock_unlock_cycles(qtbot, qapp
     from app.config import default_paths
     from app.events import block_did_arrive
     from app.store import Store
+    from app.wallet.onboarding import WalletPlan, create_wallet
     from ui.app import WardenApp
     from ui.compose import user_backend
-    from ui.first_run import FirstRunPlan, create_store
 
     paths = default_paths().ensure()
     watched = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"
-    create_store(paths, FirstRunPlan("watch", watched, "a long password", ["Main"])).close()
+    create_wallet(paths, WalletPlan("watch", watched, "a long password")).store.close()
     c = WardenApp(
         qapp,
         config_dir=paths.config_dir,

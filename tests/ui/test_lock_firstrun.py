@@ -85,21 +85,25 @@ def test_idle_lock_locks_after_the_timeout(qtbot, controller) -> None:
 
 
 def test_first_run_create_asks_words_back_then_creates_the_store(qtbot, tmp_path) -> None:
+    from eth_account import Account as EthAccount
+
     from app.config import default_paths
     from app.store import Store
-    from ui.first_run import FirstRunDialog, create_store
+    from app.wallet.onboarding import create_wallet
+    from ui.first_run import FirstRunDialog
 
     d = FirstRunDialog()
     qtbot.addWidget(d)
     d._next()  # create mode
     assert d.phrase_grid.isVisibleTo(d)
     d._next()  # phrase shown -> check page
-    words = d.new_phrase.split()
-    for pos, edit in zip(d.check_positions, d.check_edits, strict=True):
+    words = d.new_phrase.words
+    positions = d.new_phrase.check_positions
+    for pos, edit in zip(positions, d.check_edits, strict=True):
         edit.setText("wrong")
     d._next()
     assert "does not match" in d.error.text()
-    for pos, edit in zip(d.check_positions, d.check_edits, strict=True):
+    for pos, edit in zip(positions, d.check_edits, strict=True):
         edit.setText(words[pos])
     d._next()
     d.pw1.setText("short")
@@ -107,19 +111,31 @@ def test_first_run_create_asks_words_back_then_creates_the_store(qtbot, tmp_path
     d._next()
     assert "at least 8" in d.error.text()
     d.pw1.setText("correct horse battery")
+    d.pw2.setText("correct horse batterx")
+    d._next()
+    assert "differ" in d.error.text()
     d.pw2.setText("correct horse battery")
     d._next()
+    for box in d.net_boxes:
+        box.setChecked(False)
+    d._next()
+    assert "at least one network" in d.error.text()
+    d.net_boxes[0].setChecked(True)
     d.net_boxes[1].setChecked(True)  # Base too
     with qtbot.waitSignal(d.accepted, timeout=1000):
         d._next()
-    assert d.plan.mode == "create" and d.plan.networks == ["Ethereum", "Base"]
+    assert d.plan is not None
+    assert d.plan.mode == "create" and d.plan.networks == ("Ethereum", "Base")
+    assert d.plan.use_keyring  # the default, as before
     paths = default_paths().ensure()
-    store = create_store(paths, d.plan)
+    store = create_wallet(paths, d.plan).store
     try:
         from ui.backend import Backend
 
         rows = Backend(store).accounts()
         assert [r.kind for r in rows] == ["hd"]
+        assert rows[0].address == EthAccount.from_mnemonic(" ".join(words)).address
+        assert Backend(store).pref("network.current") == "Ethereum"
     finally:
         store.close()
     assert Store.open(paths, "correct horse battery").verify_password("correct horse battery")
@@ -135,7 +151,7 @@ def test_first_run_import_key_refuses_a_bad_key(qtbot) -> None:
     assert d.secret_edit.isVisibleTo(d) and not d.phrase_grid.isVisibleTo(d)
     d.secret_edit.setPlainText("0x1234")
     d._next()
-    assert "64 hexadecimal" in d.error.text()
+    assert "64 hex digits" in d.error.text()
     d.secret_edit.setPlainText("0x" + "1" * 64)
     d._next()
     assert d.pages.currentIndex() == 3  # straight to the password (no words to check)
@@ -147,12 +163,14 @@ def test_the_users_own_store_unlocks_and_a_dead_node_is_a_message(qtbot, tmp_pat
     from app.config import default_paths
     from app.store import Store
     from app.wallet.demo import DEMO_PHRASE
+    from app.wallet.onboarding import WalletPlan, create_wallet
     from ui.app import WardenApp, ensure_qapp
     from ui.compose import user_backend
-    from ui.first_run import FirstRunPlan, create_store
 
     paths = default_paths().ensure()
-    create_store(paths, FirstRunPlan("phrase", DEMO_PHRASE, "a long password", ["Demo"])).close()
+    create_wallet(
+        paths, WalletPlan("phrase", DEMO_PHRASE, "a long password", ["Demo"])
+    ).store.close()
     c = WardenApp(
         ensure_qapp(),
         config_dir=paths.config_dir,
@@ -184,14 +202,14 @@ def test_the_users_own_store_unlocks_and_a_dead_node_is_a_message(qtbot, tmp_pat
 def test_settings_backup_and_password_change_on_a_real_store(qtbot, tmp_path) -> None:
     from app.config import default_paths
     from app.store import Store
+    from app.wallet.onboarding import WalletPlan, create_wallet
     from tests.ui.conftest import _unlock  # noqa: F401 - fixture helpers live there
     from ui.app import WardenApp, ensure_qapp
     from ui.backend import Backend
-    from ui.first_run import FirstRunPlan, create_store
 
     paths = default_paths().ensure()
     watched = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"
-    store = create_store(paths, FirstRunPlan("watch", watched, "first password", ["Ethereum"]))
+    store = create_wallet(paths, WalletPlan("watch", watched, "first password")).store
     backend = Backend(store, on_close=store.close)
     c = WardenApp(
         ensure_qapp(),
@@ -250,9 +268,10 @@ def test_first_run_creates_the_store_in_the_background(qtbot) -> None:
     on the store's worker; then the wallet opens on the new account."""
     from app.config import default_paths
     from app.store import Store
-    from ui.app import WardenApp, create_in_background, ensure_qapp
+    from app.wallet.onboarding import WalletPlan
+    from ui.app import WardenApp, ensure_qapp
     from ui.compose import user_backend
-    from ui.first_run import FirstRunPlan
+    from ui.first_run import create_in_background
 
     paths = default_paths().ensure()
     watched = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"
@@ -264,7 +283,7 @@ def test_first_run_creates_the_store_in_the_background(qtbot) -> None:
     )
     try:
         c.show_window()
-        create_in_background(c, paths, FirstRunPlan("watch", watched, "a long password", ["Demo"]))
+        create_in_background(c, paths, WalletPlan("watch", watched, "a long password", ["Demo"]))
         assert c.window.locked and not c.window.unlock.busy.isHidden()
         qtbot.waitUntil(lambda: not c.window.locked, timeout=30000)
         wait_idle(qtbot)

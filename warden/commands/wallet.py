@@ -28,6 +28,17 @@ def register(sub: Any) -> None:
     )
     g.add_argument("--watch", metavar="ADDRESS", help="start with a watch-only address")
     p.add_argument("--name", help="the first account's name")
+    p.add_argument(
+        "--no-keyring",
+        action="store_true",
+        help="keep the store's key out of the OS keyring (the password alone unlocks it)",
+    )
+    p.add_argument(
+        "--skip-word-check",
+        action="store_true",
+        help="for scripts without a terminal: print the new recovery phrase once and do not ask "
+        "some of its words back (the script must keep it safe)",
+    )
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("accounts", help="list accounts; 'accounts add' derives or imports one")
@@ -160,40 +171,87 @@ def _connect(store: Any, network: str | None) -> tuple[Any, Any]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.errors import InvalidInput
-    from app.wallet import accounts, networks
-    from warden.context import create_store
+    """``warden init``: draws the onboarding flow of ``app.wallet.onboarding`` at a terminal."""
+    from app.config import default_paths
+    from app.wallet import onboarding
+    from warden.context import ask_new_password
 
-    # Ask for and check the secret before creating anything, so a typo leaves no store behind.
-    phrase = key = None
+    paths = default_paths()
+    onboarding.refuse_existing(paths)  # say so before asking for anything
+    name = onboarding.check_name(args.name)
+    # Check the secret before the password, so a typo is caught before anything else.
+    mode, secret, new = "create", "", None
     if args.import_phrase:
-        phrase = accounts.normalize_phrase(_read_secret("Recovery phrase: "))
+        mode, secret = "phrase", _read_secret("Recovery phrase: ")
     elif args.import_key:
-        key = _read_secret("Private key: ")
-        if not key:
-            raise InvalidInput("No private key was given.")
+        mode, secret = "key", _read_secret("Private key: ")
     elif args.watch:
-        from app.wallet.addresses import validate_address
-
-        validate_address(args.watch)
-    store = create_store()
+        mode, secret = "watch", args.watch
+    if mode != "create":
+        secret = onboarding.check_secret(mode, secret)
+    elif not args.skip_word_check and not _at_terminal():
+        raise _no_terminal_for_words()
+    password = onboarding.check_password(ask_new_password("Choose a password for Warden: "))
+    if mode == "create":
+        new = onboarding.NewPhrase()
+        _show_and_confirm(new, check=not args.skip_word_check)
+    plan = onboarding.WalletPlan(
+        mode, secret, password, use_keyring=not args.no_keyring, name=name, new_phrase=new
+    )
+    made = onboarding.create_wallet(paths, plan)
     try:
-        with store.session() as s:
-            networks.ensure_presets(s)
-            if key is not None:
-                info = accounts.import_private_key(s, key, name=args.name)
-            elif args.watch:
-                info = accounts.add_watch(s, args.watch, name=args.name)
-            else:
-                created, info = accounts.create_hd_wallet(s, phrase, name=args.name)
-        if phrase is None and key is None and not args.watch:
-            print("Your recovery phrase (write it down on paper; it is shown only now):\n")
-            print("    " + created + "\n")
-            print("Anyone with these words can take your funds. Warden keeps them encrypted.")
+        info = made.account
         print(f"Created {info.name}: {info.address} ({info.kind})")
+        if not made.keyring_used:
+            print("The password alone unlocks this wallet (its key is not in an OS keyring).")
     finally:
-        store.close()
+        made.store.close()
     return 0
+
+
+def _at_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _no_terminal_for_words() -> Exception:
+    from app.errors import InvalidInput
+
+    return InvalidInput(
+        "A new recovery phrase is confirmed by typing some of its words back, and there is "
+        "no terminal to ask for them. Nothing was created.",
+        hint="Run 'warden init' in a terminal, or add --skip-word-check in a script that "
+        "keeps the printed phrase safe.",
+    )
+
+
+WORD_CHECK_TRIES = 3
+
+
+def _show_and_confirm(new: Any, *, check: bool) -> None:
+    """Show ``new`` (an ``onboarding.NewPhrase``) once, then ask some of its words back, as
+    the first-run dialog does."""
+    from app.errors import InvalidInput
+
+    print("Your recovery phrase (write it down on paper; it is shown only now):\n")
+    print("    " + " ".join(new.words) + "\n")
+    print("Anyone with these words can take your funds. Warden keeps them encrypted.")
+    if not check:
+        new.accept_without_check()
+        return
+    if not _at_terminal():
+        raise _no_terminal_for_words()
+    print("\nCheck your copy: type these words from the phrase you wrote down.")
+    for attempt in range(WORD_CHECK_TRIES):
+        try:
+            new.confirm([input(f"Word {pos + 1}: ") for pos in new.check_positions])
+            return
+        except InvalidInput as exc:
+            if attempt == WORD_CHECK_TRIES - 1:
+                raise InvalidInput(
+                    f"{exc} Nothing was created.",
+                    hint="Run 'warden init' again for a new phrase, and copy it carefully.",
+                ) from None
+            print(exc.user_message())
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:

@@ -60,9 +60,13 @@ def test_init_refuses_a_second_wallet_and_a_bad_phrase(
     assert main(["init", "--import-phrase"]) == 2
     assert "has 3" in capsys.readouterr().err
     assert not (tmp_path / "other" / "data" / "warden.db").exists()  # nothing half-made
-    assert main(["init"]) == 0  # a new wallet: its phrase is shown once
+    # A new phrase is confirmed by words typed back; with no terminal, only on request.
+    assert main(["init"]) == 2
+    assert "no terminal" in capsys.readouterr().err
+    assert not (tmp_path / "other" / "data" / "warden.db").exists()
+    assert main(["init", "--skip-word-check"]) == 0  # a new wallet: its phrase is shown once
     out = capsys.readouterr().out
-    assert "recovery phrase" in out and "Created Account 1" in out
+    assert "recovery phrase" in out and "Created Main" in out
 
 
 def _fixed(reviewer: FixedReviewer) -> ChosenReviewer:
