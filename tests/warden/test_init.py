@@ -6,9 +6,12 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from app.config import default_paths
 from app.store import Store, keys
@@ -22,12 +25,17 @@ WATCHED = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("WARDEN_HOME", str(tmp_path))
     monkeypatch.setenv("WARDEN_PASSWORD", PASSWORD)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    # The environment variable is read once per process: an earlier test may have chosen
+    # the real Secret Service already, so the backend is set here too.
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
     monkeypatch.setattr(keys, "DEFAULT_KDF", keys.KdfParams(1, 8 * 1024, 1))  # cost only
-    return tmp_path
+    yield tmp_path
+    keyring.set_keyring(previous)
 
 
 class Terminal(io.StringIO):
