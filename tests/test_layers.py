@@ -222,12 +222,12 @@ def test_known_cycles_are_named_exactly() -> None:
     assert {m for cycle in KNOWN_CYCLES for m in cycle} <= modules.keys()
 
 
-def test_the_graph_sees_lazy_and_relative_imports() -> None:
-    """Guard against a graph that misses the imports cycles hide in."""
+def test_the_graph_sees_imports_inside_functions() -> None:
+    """Guard against a graph that misses the imports cycles hide in: the composition root
+    reaches ``ui`` only inside functions (the rule above), and the graph still has those."""
     graph = import_graph(ROOT, PACKAGES)
-    # inside a function (app/store/store.py: Store.backup)
-    assert graph.has_edge("app.store.store", "app.store.backup")
-    assert graph.has_edge("warden.cli", "app.errors") or graph.out_degree("warden.cli") > 0
+    assert any(a.startswith("warden.") and b.startswith("ui.") for a, b in graph.edges)
+    assert graph.number_of_edges() > graph.number_of_nodes()
 
 
 PLANTED = {
