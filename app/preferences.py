@@ -195,6 +195,11 @@ def default(name: str) -> Value:
     return spec(name).default
 
 
+def defaults() -> dict[str, Value]:
+    """Every declared preference's default, in declaration order."""
+    return {p.name: p.default for p in PREFERENCES}
+
+
 @contextmanager
 def _session(db: Session | Sessions) -> Iterator[Session]:
     """A session on ``db``: the one given, or a new one from the store (committed on exit)."""
@@ -251,6 +256,7 @@ __all__ = [
     "PreferenceSpec",
     "Value",
     "default",
+    "defaults",
     "get",
     "get_all",
     "set",

@@ -56,11 +56,12 @@ def create_store(paths: Paths, plan: FirstRunPlan) -> object:
                 accounts.import_private_key(s, plan.secret, name="Imported")
             else:
                 accounts.add_watch(s, plan.secret, name="Watched")
+        from app import preferences
         from app.store import schema
 
         with store.session() as s:
             s.merge(schema.Preference(key="networks.enabled", value=plan.networks))
-            s.merge(schema.Preference(key="network.current", value=plan.networks[0]))
+            preferences.set(s, "network.current", plan.networks[0])
     except BaseException:
         store.close()
         raise
