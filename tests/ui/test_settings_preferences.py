@@ -87,3 +87,18 @@ def test_saving_an_invalid_value_shows_the_message_not_a_crash(qtbot, controller
     st.save_preferences({"idle_lock_minutes": before["idle_lock_minutes"]})
     wait_idle(qtbot)
     assert st.behaviour_error.text() == ""  # a good save clears the message
+
+
+def test_stored_preferences_take_effect_at_unlock(qtbot, controller, backend) -> None:
+    preferences.set_many(backend.store, {"idle_lock_minutes": 7, "notifications": False})
+    try:
+        controller.lock()
+        screen = controller.window.unlock
+        screen.password.setText("demo password")
+        screen._submit()
+        qtbot.waitUntil(lambda: not controller.window.locked, timeout=5000)
+        wait_idle(qtbot)
+        assert controller.idle.minutes == 7
+        assert controller.notifier.enabled is False
+    finally:  # the demo store is shared by the session's tests
+        preferences.set_many(backend.store, {n: preferences.default(n) for n in SHOWN})
