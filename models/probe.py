@@ -22,6 +22,7 @@ from typing import Any
 
 from app.errors import ModelError
 from models.cpu import missing_features, parse_system_info, read_cpu_flags
+from models.llama_construct import construct_llama
 
 PROBE_TIMEOUT_S = 120.0
 _SIGNAL_NAMES = {
@@ -150,8 +151,6 @@ def _child(request: dict[str, Any]) -> int:
     import llama_cpp
 
     print(json.dumps({"system_info": llama_cpp.llama_print_system_info().decode()}), flush=True)
-    from models.runtime import construct_llama
-
     kwargs = dict(request.get("args") or {})
     kwargs["model_path"] = request["model_path"]
     if request.get("lora_path"):

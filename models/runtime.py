@@ -19,8 +19,8 @@ from typing import Any
 
 from app.errors import ModelError, WardenError
 from models.catalog import ModelEntry
-from models.cpu import CpuFlags, read_cpu_flags, use_extra_buffer_types
 from models.gguf_info import check_fits
+from models.llama_construct import construct_llama
 from models.probe import probe
 from models.reply import Cancelled, ChatResult, Message, Reply, TokenCallback
 from models.settings import GenerationOptions
@@ -62,39 +62,6 @@ def llama_kwargs(entry: ModelEntry) -> dict[str, Any]:
         kwargs["lora_path"] = entry.adapter.path
         kwargs["lora_scale"] = entry.adapter_scale
     return kwargs
-
-
-_construct_lock = threading.Lock()
-
-
-def construct_llama(kwargs: dict[str, Any], cpu: CpuFlags | None = None) -> Any:
-    """``Llama(**kwargs)``, without llama.cpp's extra (repack) buffer types where the CPU makes
-    them unsafe (``models.cpu.use_extra_buffer_types``).
-
-    ``Llama`` has no argument for it, so the model parameters it starts from are wrapped for the
-    time of this construction (under a lock: every Warden load goes through here).
-    """
-    from llama_cpp import Llama
-    from llama_cpp import llama_cpp as lib
-
-    if use_extra_buffer_types(cpu or read_cpu_flags()):
-        return Llama(**kwargs)
-    if "use_extra_bufts" not in {name for name, *_ in lib.llama_model_params._fields_}:
-        log.warning("this llama.cpp build cannot turn off extra buffer types; loading as is")
-        return Llama(**kwargs)
-    with _construct_lock:
-        default_params = lib.llama_model_default_params
-
-        def params_without_extra_bufts() -> Any:
-            params = default_params()
-            params.use_extra_bufts = False
-            return params
-
-        lib.llama_model_default_params = params_without_extra_bufts
-        try:
-            return Llama(**kwargs)
-        finally:
-            lib.llama_model_default_params = default_params
 
 
 def open_llama(entry: ModelEntry) -> Any:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app import preferences
 from app.errors import WardenError
 from app.notify import NotificationBackend
 from ui import gc_guard, theme
@@ -133,9 +134,14 @@ class WardenApp(QObject):
         self.window.show_unlocked(ctx)
         for start in backend.services.pop("start_later", []):
             Op(start, lane="network").success(lambda parts: self._started(backend, parts)).run()
-        Op(lambda: backend.pref("idle_lock_minutes", 10), lane="store").success(
-            lambda m: self.idle.set_minutes(float(m or 0))
-        ).failure(lambda _e: self.idle.set_minutes(10)).run()
+        Op(lambda: preferences.get_all(backend.store), lane="store").success(
+            self.apply_preferences
+        ).failure(lambda _e: self.apply_preferences(preferences.defaults())).run()
+
+    def apply_preferences(self, values: Mapping[str, Any]) -> None:
+        """Put stored preferences (app/preferences.py) into effect: the idle lock, notices."""
+        self.idle.set_minutes(float(values["idle_lock_minutes"]))
+        self.notifier.enabled = bool(values["notifications"])
 
     def _started(self, backend: Backend, parts: dict[str, Any]) -> None:
         """A part that started after the window (the delegates): plug it in and redraw."""

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import preferences
 from app.errors import InvalidInput, WardenError
 from app.events import EventBus
 from app.store import schema as s
@@ -138,18 +139,12 @@ class Backend:
         return self.store.session()
 
     # -- preferences ----------------------------------------------------------------------
-    def pref(self, key: str, default: Any = None) -> Any:
-        with self._session() as ses:
-            row = ses.get(s.Preference, key)
-            return default if row is None else row.value
+    def pref(self, key: str) -> Any:
+        """The value of a preference declared in app/preferences.py, or its default."""
+        return preferences.get(self.store, key)
 
     def set_pref(self, key: str, value: Any) -> None:
-        with self._session() as ses:
-            row = ses.get(s.Preference, key)
-            if row is None:
-                ses.add(s.Preference(key=key, value=value))
-            else:
-                row.value = value
+        preferences.set(self.store, key, value)
 
     # -- accounts, contacts, networks -----------------------------------------------------
     def accounts(self) -> list[AccountRow]:

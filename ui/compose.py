@@ -184,19 +184,18 @@ def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
 def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend:
     """The backend over the user's own store: the chosen network (connected on first use),
     the node-backed review where it starts, models and delegates where they start."""
-    from app.store.schema import Preference
+    from app import preferences
     from app.wallet import networks
     from ui.services import wallet_backend
 
     bus = bus or EventBus()
     with store.session() as s:
         networks.ensure_presets(s)
-        row = s.get(Preference, "network.current")
-        current = row.value if row is not None else "Ethereum"
+        current = preferences.get(s, "network.current")
         try:
-            network = networks.get_network(s, current)
-        except WardenError:
-            network = networks.get_network(s, "Ethereum")
+            network = networks.get_network(s, str(current))
+        except WardenError:  # the chosen network was removed: the declared default
+            network = networks.get_network(s, str(preferences.default("network.current")))
 
     def connect() -> Any:
         return networks.connect(network)

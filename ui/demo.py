@@ -7,17 +7,27 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.backend import Backend
+from ui.main_window import MainWindow
 from ui.ops import tasks
 
-if TYPE_CHECKING:
-    from ui.app import WardenApp
-
 log = logging.getLogger(__name__)
+
+
+class ScreenshotHost(Protocol):
+    """What the screenshots drive (``ui.app.WardenApp`` is one): stated here, so that this
+    module sits below the controller that runs the demo."""
+
+    qapp: QApplication
+    window: MainWindow
+    backend: Backend | None
+
+    def quit(self) -> None: ...
+
 
 SCREENSHOTS = (
     ("wallet", "wallet.png"),
@@ -121,7 +131,7 @@ def dangerous_approval(backend: Backend) -> tuple[Any, str]:
     return prepared, action
 
 
-def save_screenshots(controller: WardenApp, directory: Path) -> int:
+def save_screenshots(controller: ScreenshotHost, directory: Path) -> int:
     """Open each screen on the demo data, save it, then the review dialog; quit. 0 if all
     files were written."""
     from ui.review_dialog import ReviewDialog

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from app.errors import WardenError
+from ui.rows import AccountRow, BalanceRow, Candles
 
-if TYPE_CHECKING:
-    from ui.backend import Backend
+
+class MarketSource(Protocol):
+    """What the market view reads (``ui.backend.Backend`` is one): stated here, so that this
+    module sits below the backend that calls it."""
+
+    def candles(self, symbol: str, limit: int = 365) -> Candles: ...
+    def has(self, name: str) -> bool: ...
+    def accounts(self) -> list[AccountRow]: ...
+    def balances(self, address: str) -> list[BalanceRow]: ...
+    def prices(self) -> dict[str, Decimal]: ...
 
 
 @dataclass(frozen=True)
@@ -28,7 +37,7 @@ class MarketView:
     source: str = ""
 
 
-def compute_market_view(backend: Backend, symbol: str, days: int) -> MarketView:
+def compute_market_view(backend: MarketSource, symbol: str, days: int) -> MarketView:
     import math
 
     from delegates.market import indicators

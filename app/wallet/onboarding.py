@@ -24,6 +24,7 @@ from typing import Final, Literal, get_args
 from filelock import FileLock, Timeout
 from sqlalchemy.orm import Session
 
+from app import preferences
 from app.config import Paths
 from app.errors import InvalidInput, StoreError
 from app.logs import register_secret
@@ -278,7 +279,7 @@ def create_wallet(paths: Paths, plan: WalletPlan, *, wait_s: float = LOCK_WAIT_S
                 networks.ensure_presets(s)
                 account = _first_account(s, plan, phrase)
                 s.merge(Preference(key=NETWORKS_ENABLED, value=list(plan.networks)))
-                s.merge(Preference(key=NETWORK_CURRENT, value=plan.networks[0]))
+                preferences.set(s, NETWORK_CURRENT, plan.networks[0])
         except BaseException:
             keyring_used = store.keyring_used
             store.close()

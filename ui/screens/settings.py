@@ -3,6 +3,7 @@ backups with progress, change password."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,16 +17,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
 
+from app import preferences
 from app.errors import InvalidInput, WardenError
 from ui import autostart
 from ui.backend import NetworkRow
 from ui.ops import Op
+from ui.preference_form import PreferenceForm
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets import BusyLine, Card, error_label, muted, show_message
 
@@ -64,24 +66,21 @@ class SettingsScreen(Screen):
         save_nets.clicked.connect(self._save_networks)
         nets.body.addWidget(save_nets, 0, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(nets, 0, 0, 1, 2)
-        # Behaviour
+        # Behaviour: a field per preference declared for Settings, then what the OS keeps
         beh = Card("Behaviour")
+        self.prefs = PreferenceForm(p for p in preferences.PREFERENCES if p.in_settings)
+        beh.body.addWidget(self.prefs)
         form = QFormLayout()
-        self.notify = QCheckBox("Show notifications when a delegate finds something")
         self.autostart = QCheckBox("Start Warden when I log in")
         self.keep_tray = QCheckBox("Keep running in the tray when the window is closed")
-        self.idle = QSpinBox()
-        self.idle.setRange(0, 240)
-        self.idle.setSuffix(" min")
-        self.idle.setSpecialValueText("never")
-        form.addRow(self.notify)
         form.addRow(self.autostart)
         form.addRow(self.keep_tray)
-        form.addRow("Lock after idle", self.idle)
         beh.body.addLayout(form)
         beh.body.addWidget(
             muted("Starting at login and keeping delegates running in the tray are separate.")
         )
+        self.behaviour_error = error_label()
+        beh.body.addWidget(self.behaviour_error)
         apply = QPushButton("Apply")
         apply.clicked.connect(self._save_behaviour)
         beh.body.addWidget(apply, 0, Qt.AlignmentFlag.AlignRight)
@@ -123,18 +122,13 @@ class SettingsScreen(Screen):
     def refresh(self) -> None:
         b = self.backend
 
-        def load() -> tuple[list[NetworkRow], bool, float, bool]:
-            return (
-                b.networks(),
-                bool(b.pref("notifications", True)),
-                float(b.pref("idle_lock_minutes", 10) or 0),
-                autostart.is_enabled(),
-            )
+        def load() -> tuple[list[NetworkRow], dict[str, preferences.Value], bool]:
+            return b.networks(), preferences.get_all(b.store), autostart.is_enabled()
 
         Op(load).success(self._loaded).failure(self._failed).run()
 
-    def _loaded(self, data: tuple[list[NetworkRow], bool, float, bool]) -> None:
-        self.networks, notify, idle, auto = data
+    def _loaded(self, data: tuple[list[NetworkRow], dict[str, preferences.Value], bool]) -> None:
+        self.networks, prefs, auto = data
         self.net_table.setRowCount(len(self.networks))
         for i, n in enumerate(self.networks):
             for j, text in enumerate((n.name, str(n.chain_id), n.rpc_url)):
@@ -142,8 +136,7 @@ class SettingsScreen(Screen):
                 if j < 2:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.net_table.setItem(i, j, item)
-        self.notify.setChecked(notify)
-        self.idle.setValue(int(idle))
+        self.prefs.load(prefs)
         self.autostart.setChecked(auto)
         window = self.ctx.window
         settings = getattr(window, "settings", None)
@@ -177,26 +170,36 @@ class SettingsScreen(Screen):
         Op(work).success(done).failure(lambda e: self._failed(e, self.net_error)).run()
 
     def _save_behaviour(self) -> None:
-        notify, idle = self.notify.isChecked(), self.idle.value()
         auto, keep = self.autostart.isChecked(), self.keep_tray.isChecked()
         settings = getattr(self.ctx.window, "settings", None)
         if settings is not None:
             settings.setValue("keep_in_tray", keep)
+        self.save_preferences(self.prefs.values(), start_at_login=auto)
 
-        def work() -> None:
-            self.backend.set_pref("notifications", notify)
-            self.backend.set_pref("idle_lock_minutes", idle)
-            autostart.set_enabled(auto)
+    def save_preferences(
+        self, values: Mapping[str, object], *, start_at_login: bool | None = None
+    ) -> None:
+        """Check and store ``values`` (all or none), then put them into effect; a value the
+        declaration refuses shows its message under the fields."""
+        store = self.backend.store
 
-        Op(work).success(lambda _r: self._applied(idle)).failure(self._failed).run()
+        def work() -> dict[str, preferences.Value]:
+            preferences.set_many(store, values)
+            if start_at_login is not None:
+                autostart.set_enabled(start_at_login)
+            return preferences.get_all(store)
 
-    def _applied(self, idle: int) -> None:
+        Op(work).success(self._applied).failure(
+            lambda e: self._failed(e, self.behaviour_error)
+        ).run()
+
+    def _applied(self, stored: dict[str, preferences.Value]) -> None:
+        show_message(self.behaviour_error, "")
+        self.prefs.load(stored)
         self.ctx.status("Settings applied")
-        app = self.ctx.window
-        controller = getattr(app, "controller", None)
+        controller = getattr(self.ctx.window, "controller", None)
         if controller is not None:
-            controller.idle.set_minutes(idle)
-            controller.notifier.enabled = self.notify.isChecked()
+            controller.apply_preferences(stored)
 
     def _change_password(self) -> None:
         old, new, again = self.old_pw.text(), self.new_pw.text(), self.new_pw2.text()

@@ -21,14 +21,16 @@ from delegates.tx_review.decode.model import (
     Operator,
     Transfer,
 )
+from delegates.tx_review.decode.permit2 import (
+    PERMIT_BATCH,
+    PERMIT_SINGLE,
+    permit2_batch,
+    permit2_single,
+)
+from delegates.tx_review.decode.universal_router import decode_execute
 from delegates.tx_review.facts import Facts
 
 MAX_DEPTH = 4  # nested multicalls deeper than this are not followed (and fail closed)
-PERMIT2 = "0x000000000022d473030f116ddee9f6b43ac78ba3"
-
-_PERMIT_DETAILS = "(address,uint160,uint48,uint48)"
-_PERMIT_SINGLE = f"({_PERMIT_DETAILS},address,uint256)"
-_PERMIT_BATCH = f"({_PERMIT_DETAILS}[],address,uint256)"
 
 Handler = Callable[["_Ctx", tuple[Any, ...]], None]
 
@@ -148,28 +150,6 @@ def _permit2_approve(ctx: _Ctx, args: tuple[Any, ...]) -> None:
     ctx.out.approvals.append(Approval(token, spender, amount, "permit2", False, (expiration,)))
 
 
-def permit2_single(out: Decoded, user: str, owner: str, permit: tuple[Any, ...]) -> None:
-    """A signed ``PermitSingle`` submitted on chain (Permit2.permit or Universal Router)."""
-    (token, amount, expiration, _nonce), spender, sig_deadline = permit
-    out.mention(_a(spender), "spender")
-    if owner in ("", user):
-        out.approvals.append(
-            Approval(_a(token), _a(spender), int(amount), "permit2", False,
-                     (int(expiration), int(sig_deadline)))
-        )  # fmt: skip
-
-
-def permit2_batch(out: Decoded, user: str, owner: str, permit: tuple[Any, ...]) -> None:
-    details, spender, sig_deadline = permit
-    out.mention(_a(spender), "spender")
-    for token, amount, expiration, _nonce in details:
-        if owner in ("", user):
-            out.approvals.append(
-                Approval(_a(token), _a(spender), int(amount), "permit2", False,
-                         (int(expiration), int(sig_deadline)))
-            )  # fmt: skip
-
-
 def _permit2_permit_single(ctx: _Ctx, args: tuple[Any, ...]) -> None:
     permit2_single(ctx.out, ctx.user, _a(args[0]), args[1])
 
@@ -184,8 +164,6 @@ def _multicall(ctx: _Ctx, args: tuple[Any, ...]) -> None:
 
 
 def _universal_router(ctx: _Ctx, args: tuple[Any, ...]) -> None:
-    from delegates.tx_review.decode.universal_router import decode_execute
-
     decode_execute(ctx.out, ctx.user, ctx.target, bytes(args[0]), list(args[1]))
 
 
@@ -240,13 +218,13 @@ KNOWN: dict[str, tuple[str, tuple[str, ...], Handler]] = {
         _permit2_approve,
     ),
     "2b67b570": (
-        f"permit(address,{_PERMIT_SINGLE},bytes)",
-        ("address", _PERMIT_SINGLE, "bytes"),
+        f"permit(address,{PERMIT_SINGLE},bytes)",
+        ("address", PERMIT_SINGLE, "bytes"),
         _permit2_permit_single,
     ),
     "2a2d80d1": (
-        f"permit(address,{_PERMIT_BATCH},bytes)",
-        ("address", _PERMIT_BATCH, "bytes"),
+        f"permit(address,{PERMIT_BATCH},bytes)",
+        ("address", PERMIT_BATCH, "bytes"),
         _permit2_permit_batch,
     ),
     "ac9650d8": ("multicall(bytes[])", ("bytes[]",), _multicall),

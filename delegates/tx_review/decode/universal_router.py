@@ -11,25 +11,29 @@ from typing import Any
 
 from eth_abi import decode as abi_decode
 
-from delegates.tx_review.decode.calldata import permit2_batch, permit2_single
 from delegates.tx_review.decode.model import NATIVE, Call, Decoded, Transfer
+from delegates.tx_review.decode.permit2 import (
+    PERMIT_BATCH,
+    PERMIT_SINGLE,
+    permit2_batch,
+    permit2_single,
+)
 
 MSG_SENDER = "0x" + "0" * 39 + "1"
 ADDRESS_THIS = "0x" + "0" * 39 + "2"
-_DETAILS = "(address,uint160,uint48,uint48)"
 
 # command -> argument types
 _TYPES: dict[int, tuple[str, ...]] = {
     0x00: ("address", "uint256", "uint256", "bytes", "bool"),  # V3_SWAP_EXACT_IN
     0x01: ("address", "uint256", "uint256", "bytes", "bool"),  # V3_SWAP_EXACT_OUT
     0x02: ("address", "address", "uint160"),  # PERMIT2_TRANSFER_FROM
-    0x03: (f"({_DETAILS}[],address,uint256)", "bytes"),  # PERMIT2_PERMIT_BATCH
+    0x03: (PERMIT_BATCH, "bytes"),  # PERMIT2_PERMIT_BATCH
     0x04: ("address", "address", "uint256"),  # SWEEP
     0x05: ("address", "address", "uint256"),  # TRANSFER
     0x06: ("address", "address", "uint256"),  # PAY_PORTION
     0x08: ("address", "uint256", "uint256", "address[]", "bool"),  # V2_SWAP_EXACT_IN
     0x09: ("address", "uint256", "uint256", "address[]", "bool"),  # V2_SWAP_EXACT_OUT
-    0x0A: (f"({_DETAILS},address,uint256)", "bytes"),  # PERMIT2_PERMIT
+    0x0A: (PERMIT_SINGLE, "bytes"),  # PERMIT2_PERMIT
     0x0B: ("address", "uint256"),  # WRAP_ETH
     0x0C: ("address", "uint256"),  # UNWRAP_WETH
     0x0D: ("(address,address,uint160,address)[]",),  # PERMIT2_TRANSFER_FROM_BATCH
