@@ -191,10 +191,17 @@ def listed_domain(host: str, domains: Container[str]) -> str | None:
 
 @cache
 def bundled_domains() -> frozenset[str]:
-    """The phishing domains of the snapshot bundled at build time (checked by a test, so read
-    here without the per-entry checks: a review reading it costs a few milliseconds)."""
+    """The phishing domains of the snapshot bundled at build time. A test runs the full
+    checks on it; here it is only normalised, so a review reading it costs milliseconds."""
     raw = json.loads(resources.files(__package__).joinpath(BUNDLED_FILE).read_bytes())
     allowed = {w.lower() for w in raw.get("whitelist", [])}
-    return frozenset(
-        d.lower() for d in raw["blacklist"] if isinstance(d, str) and d.lower() not in allowed
-    )
+    hosts = set()
+    for entry in raw["blacklist"]:
+        if not isinstance(entry, str):
+            continue
+        host: str | None = entry.lower()
+        if host is None or host.startswith("www.") or not _HOST.match(host):  # the rare odd one
+            host = normalize_host(entry)
+        if host and host not in allowed:
+            hosts.add(host)
+    return frozenset(hosts)
