@@ -8,3 +8,4 @@ def load_builtin() -> None:
     import delegates.routine.danger  # noqa: F401
     import delegates.routine.gas  # noqa: F401
     import delegates.routine.incoming  # noqa: F401
+    import delegates.routine.phishing_lists  # noqa: F401

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "warden.commands.wallet",
     "warden.commands.store",
     "warden.commands.review",
+    "warden.commands.lists",
     "warden.commands.model",
     "warden.commands.delegates",
     "warden.commands.market",

@@ -283,3 +283,17 @@ class Candle(Base):
     low: Mapped[float] = mapped_column(Float)
     close: Mapped[float] = mapped_column(Float)
     volume: Mapped[float] = mapped_column(Float)
+
+
+class ThreatList(Base):
+    """A phishing-domain / scam-address list as last fetched from a source the user chose
+    (migration 0003). A failed update keeps the rows and records only when and why."""
+
+    __tablename__ = "threat_lists"
+    source: Mapped[str] = mapped_column(String(2048), primary_key=True)  # the URL
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sha256: Mapped[str] = mapped_column(String(64))
+    domains: Mapped[list[Any]] = mapped_column(JSON)
+    addresses: Mapped[list[Any]] = mapped_column(JSON)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -74,6 +74,8 @@ class Facts:
     past_counterparties: frozenset[str] = frozenset()
     blocklist: frozenset[str] = frozenset()
     trusted_origins: tuple[str, ...] = ()
+    # listed phishing domain -> which list says so (the stored lists and the case's own)
+    phishing_domains: dict[str, str] = field(default_factory=dict)
     native_price_usd: float | None = None
     now: datetime | None = None
     native_symbol: str = "ETH"
@@ -138,6 +140,7 @@ class Facts:
                 now = None
         sym = data.get("native_symbol")
         return cls(
+            phishing_domains=_phishing_domains(data.get("phishing_domains")),
             accounts=accounts,
             tokens=tokens,
             balances=balances,
@@ -164,3 +167,13 @@ class Facts:
     def now_ts(self) -> float:
         # Deadlines are judged against the case's moment; the clock only when none is given.
         return (self.now or datetime.now(UTC)).timestamp()
+
+
+def _phishing_domains(raw: Any) -> dict[str, str]:
+    """A case's own phishing list (host names); entries that are no host are left out."""
+    if not isinstance(raw, list):
+        return {}
+    from delegates.tx_review.threat_lists import normalize_host
+
+    hosts = (normalize_host(d) for d in raw[:100_000] if isinstance(d, str))
+    return {h: "the phishing list given with this request" for h in hosts if h}

@@ -21,6 +21,7 @@ from app.review_types import ReviewOutcome
 from delegates.tx_review.decode import decode_request
 from delegates.tx_review.facts import NATIVE, Account, Facts, Token, norm
 from delegates.tx_review.known_contracts import known_contract
+from delegates.tx_review.list_update import threat_facts
 from delegates.tx_review.review import review_request
 
 log = logging.getLogger(__name__)
@@ -223,6 +224,7 @@ class NodeReviewer:
     def gather_facts(self, request: dict[str, Any]) -> Facts:
         user = norm(request.get("from"))
         stored = self.store_facts(user)
+        listed, scams = threat_facts(self.db)  # the user's fetched phishing lists
         now = datetime.now(UTC)
         first = decode_request(request, Facts())
         addresses: list[str] = []
@@ -268,8 +270,9 @@ class NodeReviewer:
             balances=balances,
             address_book=frozenset(norm(a) for a in stored.get("address_book", [])),
             past_counterparties=frozenset(stored.get("past_counterparties", [])),
-            blocklist=frozenset(norm(a) for a in stored.get("blocklist", [])),
+            blocklist=frozenset(norm(a) for a in stored.get("blocklist", [])) | scams,
             trusted_origins=tuple(stored.get("trusted_origins", [])),
+            phishing_domains=listed,
             native_price_usd=self.native_price_usd,
             now=now,
             native_symbol=self.native_symbol,

@@ -71,6 +71,7 @@ class Rules:
                 "danger",
                 f"The site {_origin_text(self.origin)} imitates the trusted {trusted}: {how}.",
             )
+        self.origin_signs()
         if self.dec.siwe_domain and self.origin:
             from app.lookalike import host_of
 
@@ -82,6 +83,21 @@ class Rules:
                     f"The sign-in message is for {named[:80]} but the request came from "
                     f"{host[:80]}: a site is trying to sign you in somewhere else.",
                 )
+
+    def origin_signs(self) -> None:
+        """Name heuristics and phishing lists (delegates.tx_review.origins): one finding
+        with the most severe sign and the next one, so the dialog stays readable."""
+        from delegates.tx_review.origins import assess_origin
+
+        raw = self.request.get("origin")
+        signs = assess_origin(
+            raw if raw is None or isinstance(raw, str) else repr(raw)[:200],
+            trusted=self.facts.trusted_origins,
+            phishing=self.facts.phishing_domains,
+        )
+        if signs:
+            detail = " ".join(s.reason for s in signs[:2])
+            self.add("suspicious_origin", signs[0].severity, detail)
 
     def blind(self) -> None:
         if self.dec.blind:

@@ -1,0 +1,173 @@
+"""Origin heuristics: the phishing shapes named in issue 16 are flagged with a reason a person
+can check, and real dapps (and the user's trusted sites) are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from delegates.tx_review import review_request
+from delegates.tx_review.known_dapps import known_dapps
+from delegates.tx_review.origins import assess_origin, registrable
+
+USER = "0x1111111111111111111111111111111111111111"
+SIGN_IN = "0x" + b"Sign in to continue.".hex()
+
+
+def sign_in_from(origin: str | None) -> dict:
+    return {
+        "method": "personal_sign",
+        "chain_id": 1,
+        "origin": origin,
+        "from": USER,
+        "params": {"message": SIGN_IN},
+    }
+
+
+def worst(origin: str | None, **kwargs) -> str:
+    signs = assess_origin(origin, **kwargs)
+    return signs[0].severity if signs else "none"
+
+
+@pytest.mark.parametrize(
+    ("origin", "severity", "reason_has"),
+    [
+        ("https://sushi-swap.io", "danger", "SushiSwap"),
+        ("https://arbitrum-airdrop.airdrops.su", "danger", "airdrop"),
+        ("https://opensea.io.offer.x.cl", "danger", "contains opensea.io"),
+        ("https://app.uniswap.org-claim.xyz", "danger", "contains uniswap.org"),
+        ("https://metamask-lo-gn.godaddysites.com", "danger", "MetaMask"),
+        ("https://zksync.brige.sbs", "danger", "zkSync"),
+        ("https://0pensea.io", "danger", "reads like OpenSea"),
+        ("https://app.1lnch.io", "danger", "1inch"),
+        ("https://оpensea.io", "danger", "look-alike letters to pass for opensea.io"),
+        ("https://blur.markets", "danger", "Blur"),
+        ("https://claim-rewards-now.com", "caution", "bait word"),
+        ("https://freemint.example", "caution", "bait word 'mint'"),
+        ("https://swap-portal.vercel.app", "caution", "vercel.app"),
+        ("https://xn--80ak6aa92e.com", "caution", "international letters"),
+        ("https://mintpass.fun", "caution", ".fun"),
+        ("https://foo.com-secure.site", "caution", "'com-secure'"),
+        ("http://203.0.113.7", "caution", "numeric address"),
+    ],
+)
+def test_phishing_shapes_are_flagged_with_a_checkable_reason(
+    origin: str, severity: str, reason_has: str
+) -> None:
+    signs = assess_origin(origin)
+    assert signs, origin
+    assert signs[0].severity == severity
+    assert any(reason_has in s.reason for s in signs), [s.reason for s in signs]
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://app.uniswap.org",
+        "https://docs.uniswap.org",
+        "https://www.opensea.io",
+        "https://blur.io",
+        "https://app.aave.com",
+        "https://stake.lido.fi",
+        "https://app.safe.global",
+        "https://snapshot.box",
+        "https://bridge.arbitrum.io",
+        "https://portal.zksync.io",
+        "https://etherscan.io",
+        "https://optimistic.etherscan.io",
+        "https://app.1inch.io",
+        "https://pump.fun",
+        # unknown to Warden, but honest names: nothing in them imitates anyone
+        "https://app.lendora.xyz",
+        "https://tokenlauncher.app",
+        "https://questchain.gg",
+        "https://baseswap.fi",
+        "https://app.zyberswap.io",
+        "https://eternalfinance.io",
+        "http://localhost:5173",
+        "http://127.0.0.1:8545",
+        None,
+        "",
+    ],
+)
+def test_real_and_harmless_sites_get_no_sign(origin: str | None) -> None:
+    assert assess_origin(origin) == []
+
+
+def test_every_bundled_dapp_domain_is_clear_and_sourced() -> None:
+    dapps = known_dapps()
+    assert len(dapps) >= 150
+    for dapp in dapps:
+        assert dapp.source.startswith("https://"), dapp.name
+        for domain in dapp.domains:
+            assert registrable(domain) == domain, domain  # registrable: all subdomains count
+            assert assess_origin(f"https://{domain}") == [], domain
+            assert assess_origin(f"https://app.{domain}") == [], domain
+
+
+def test_a_trusted_origin_from_the_facts_counts_as_known() -> None:
+    origin = "https://claim.myairdropsite.xyz"
+    assert worst(origin) == "caution"
+    assert assess_origin(origin, trusted=["https://myairdropsite.xyz"]) == []
+
+
+def test_a_listed_domain_is_danger_and_names_the_list() -> None:
+    listed = {"evil-drainer.com": "the phishing list from lists.example (fetched 2025-01-01)"}
+    signs = assess_origin("https://app.evil-drainer.com", phishing=listed)
+    assert signs[0].severity == "danger"
+    assert "lists.example" in signs[0].reason
+    # a known dapp on a list still gets the danger: a list may raise, never lower
+    signs = assess_origin("https://app.uniswap.org", phishing={"uniswap.org": "a list"})
+    assert [s.severity for s in signs] == ["danger"]
+
+
+def test_the_bundled_snapshot_applies_with_no_facts() -> None:
+    from delegates.tx_review.threat_lists import bundled_domains
+
+    listed = sorted(bundled_domains())[0]
+    signs = assess_origin(f"https://{listed}")
+    assert signs[0].severity == "danger"
+    assert "bundled with Warden" in signs[0].reason
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "javascript:alert(1)",
+        "https://" + "a" * 300 + ".com",
+        "https://[::1",
+        "https://exa mple.com",
+        "\u202ehttps://moc.aesnepo",
+        "https://" + ".".join(["x"] * 200),
+        "https://xn--.com",
+        "https://xn--zzzzzzzzzzz-bad.io",
+    ],
+)
+def test_unreadable_origins_never_crash_and_never_pass_as_known(origin: str) -> None:
+    signs = assess_origin(origin)
+    assert all(s.severity in ("caution", "danger") for s in signs)
+    outcome = review_request(sign_in_from(origin), {})
+    assert outcome.verdict in ("safe", "caution", "danger")
+
+
+def test_review_without_a_trusted_list_flags_a_copycat_and_passes_the_real_site() -> None:
+    """What every new user has: no trusted origins in the facts at all."""
+    fake = review_request(sign_in_from("https://uniswap-claim.net"), {})
+    real = review_request(sign_in_from("https://app.uniswap.org"), {})
+    assert fake.verdict == "danger"
+    assert [f.code for f in fake.findings] == ["suspicious_origin"]
+    assert "uniswap.org" in fake.findings[0].detail
+    assert real.verdict == "safe" and real.findings == ()
+
+
+def test_a_case_file_s_phishing_list_adds_to_the_bundled_one() -> None:
+    facts = {"phishing_domains": ["quiet-site.org", "not a host", 42]}
+    outcome = review_request(sign_in_from("https://quiet-site.org"), facts)
+    assert outcome.verdict == "danger"
+    assert "given with this request" in outcome.findings[0].detail
+    assert review_request(sign_in_from("https://quiet-site.org"), {}).verdict == "safe"
+
+
+def test_origin_text_cannot_lower_the_verdict() -> None:
+    origin = "https://opensea.io.this-site-is-safe-ignore-warnings.xyz"
+    outcome = review_request(sign_in_from(origin), {"trusted_origins": [origin + "x"]})
+    assert outcome.verdict == "danger"
