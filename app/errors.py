@@ -41,6 +41,16 @@ class StoreCorrupted(StoreError):
     hint = "Restore from a backup with 'warden backup restore FILE'. The damaged file is kept."
 
 
+class AlreadyRunning(StoreError):
+    """Another Warden process (the app, the daemon, a send) is writing to the same data folder."""
+
+    hint = "Close the Warden app or stop 'warden daemon', then try again."
+
+    def __init__(self, message: str, *, pid: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.pid = pid
+
+
 class KeyringUnavailable(StoreError):
     hint = "Warden will use your password alone to unlock the store."
 

@@ -12,6 +12,15 @@ scrubbed of:
   numbered or punctuated.
 
 The message, its arguments, the exception traceback and the stack are all scrubbed.
+
+The log file is plaintext, so the handlers also scrub what is personal without being secret
+(``scrub_for_log``), at every level, ``-v`` and crash reports included: every hex literal
+(addresses, transaction hashes, calldata, a node's hex quantities), long bare hex runs,
+decimal fractions and long integers (amounts, balances, block numbers), ``.eth`` names, and
+the names the store registers (contacts, account names, labels: ``register_personal``).
+What a person needs for support is in the encrypted store, not here. The loggers that would
+write request bodies or SQL parameters (web3, SQLAlchemy, websockets) are held at WARNING.
+User-facing messages go through ``redact`` only: a person sees their own address in an error.
 """
 
 from __future__ import annotations
@@ -27,12 +36,16 @@ from pathlib import Path
 from types import TracebackType
 
 from app.config import default_paths
+from app.fileio import private_dir, private_file
 
 REDACTED = "[REDACTED]"
 _MIN_SECRET = 8
 _PHRASE_MIN_WORDS = 12
 
 _registered: set[str] = set()
+_personal: set[str] = set()
+_personal_re: re.Pattern[str] | None = None
+_MIN_PERSONAL = 2
 _lock = threading.Lock()
 _wordlist: frozenset[str] | None = None
 
@@ -73,6 +86,49 @@ def register_secret(value: str) -> None:
         forms.add(phrase)
     with _lock:
         _registered.update(f for f in forms if len(f) >= _MIN_SECRET)
+
+
+# Personal data by shape. A hex literal of any length (a pointer in a repr goes too); hex runs
+# long enough to be a hash or an address without 0x; fractions not inside a dotted run (so
+# 127.0.0.1 and 3.11.2 stay); integers of six or more digits; ENS-style names.
+_PERSONAL_SHAPES = re.compile(
+    r"0[xX][0-9a-fA-F]+"
+    r"|(?<![0-9a-zA-Z])[0-9a-fA-F]{32,}(?![0-9a-zA-Z])"
+    r"|(?<![\d.,])\d++[.,]\d++(?![.,]\d)"
+    r"|(?<![\d.,])\d{1,3}(?:[,'\u00a0\u202f]\d{3})+(?![\d])"
+    r"|(?<!\d)\d{6,}(?!\d)"
+    r"|\b[\w-]+\.eth\b",
+    re.IGNORECASE,
+)
+
+
+def register_personal(value: str) -> None:
+    """Keep ``value`` (a contact's or an account's name, a label) out of every log line,
+    as a whole word, in any case."""
+    global _personal_re
+    value = " ".join(str(value).split())
+    if len(value) < _MIN_PERSONAL:
+        return
+    with _lock:
+        if value.lower() in _personal:
+            return
+        _personal.add(value.lower())
+        words = sorted(_personal, key=len, reverse=True)
+        _personal_re = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+        )
+
+
+def scrub_for_log(text: str) -> str:
+    """``redact`` plus everything personal: what the log file may hold."""
+    if not text:
+        return text
+    text = redact(text)
+    with _lock:
+        names = _personal_re
+    if names is not None:
+        text = names.sub(REDACTED, text)
+    return _PERSONAL_SHAPES.sub(REDACTED, text)
 
 
 def _redact_phrases(text: str) -> str:
@@ -121,20 +177,40 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
+    """Scrubs a record before any handler formats it: secrets, and (``personal``, the
+    default) everything ``scrub_for_log`` removes."""
+
+    def __init__(self, *, personal: bool = True) -> None:
+        super().__init__()
+        self._scrub = scrub_for_log if personal else redact
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: keep the raw template only
             message = str(record.msg)
-        record.msg = redact(message)
+        record.msg = self._scrub(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = self._scrub(record.exc_text)
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = self._scrub(record.stack_info)
         return True
+
+
+# Loggers whose DEBUG/INFO lines carry request bodies, responses or SQL with its parameters.
+QUIET_LOGGERS = (
+    "web3",
+    "sqlalchemy",
+    "websockets",
+    "urllib3",
+    "httpx",
+    "httpcore",
+    "aiohttp",
+    "filelock",  # not personal, but a line per acquire
+)
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -155,10 +231,18 @@ def _redacting_excepthook(
     logging.getLogger("warden").critical("uncaught exception", exc_info=(kind, value, tb))
 
 
+def _redacting_thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    logging.getLogger("warden").critical(
+        "uncaught exception in a thread",
+        exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+    )
+
+
 def setup_logging(*, verbose: bool = False, log_dir: Path | None = None) -> Path:
     """Log to a rotating file in the log folder (owner-only) and warnings to stderr."""
-    log_dir = log_dir or default_paths().log_dir
-    log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    log_dir = private_dir(log_dir or default_paths().log_dir)
     path = log_dir / "warden.log"
     root = logging.getLogger()
     for h in list(root.handlers):
@@ -167,7 +251,8 @@ def setup_logging(*, verbose: bool = False, log_dir: Path | None = None) -> Path
             h.close()
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     file_handler = _PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
-    path.chmod(0o600)  # a file from an older version may have been readable by others
+    for old in (path, *log_dir.glob("warden.log.*")):  # older versions' files, rotated ones
+        private_file(old)
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     for h in (file_handler, console):
@@ -176,6 +261,9 @@ def setup_logging(*, verbose: bool = False, log_dir: Path | None = None) -> Path
         setattr(h, "_warden", True)  # noqa: B010 (marks our own handlers for replacement)
         root.addHandler(h)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for name in QUIET_LOGGERS:  # -v too: their detail is the user's data
+        logging.getLogger(name).setLevel(logging.WARNING)
     logging.captureWarnings(True)  # warnings.warn text goes through the same filter
     sys.excepthook = _redacting_excepthook
+    threading.excepthook = _redacting_thread_excepthook
     return path

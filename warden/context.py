@@ -4,6 +4,13 @@
 ``WARDEN_PASSWORD``: when set, commands use it instead of prompting. It is meant for scripts
 and tests; on a shared machine prefer the keyring or the prompt, since other processes of the
 same user can read a process's environment.
+
+The writer lock: a command that changes the store (``open_store()``, the default) holds the
+data folder's writer lock from before the store opens until it closes, so the app, the daemon,
+``init``, ``send``, a history scan and a restore never write at once; another process waits a
+few seconds, then gets ``AlreadyRunning`` ("Warden is already running (pid N) …").
+Read-only commands pass ``write=False`` and may run beside a writer: SQLite gives them a
+consistent snapshot.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import sys
 from app.config import Paths, default_paths
 from app.errors import InvalidInput, StoreError, StoreLocked
 from app.store import Store
+from app.store.writer_lock import WriterLock
 
 PASSWORD_ENV = "WARDEN_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 MIN_PASSWORD_LENGTH = 8
@@ -56,9 +64,30 @@ def ask_new_password(prompt: str = "New password: ", *, env_name: str = PASSWORD
     return password
 
 
-def open_store(paths: Paths | None = None, *, password: str | None = None) -> Store:
-    """The user's store, unlocked by the keyring, else ``WARDEN_PASSWORD``, else a prompt."""
+def hold_writer_lock(paths: Paths | None = None) -> WriterLock:
+    """The data folder's writer lock, held until ``release`` (the app holds it for its life)."""
+    return WriterLock((paths or default_paths()).data_dir).acquire()
+
+
+def open_store(
+    paths: Paths | None = None, *, password: str | None = None, write: bool = True
+) -> Store:
+    """The user's store, unlocked by the keyring, else ``WARDEN_PASSWORD``, else a prompt.
+    With ``write`` (the default) the store holds the writer lock until it is closed."""
     paths = paths or default_paths()
+    if not write:
+        return _open(paths, password)
+    lock = hold_writer_lock(paths)
+    try:
+        store = _open(paths, password)
+    except BaseException:
+        lock.release()
+        raise
+    store.keep_writer_lock(lock)
+    return store
+
+
+def _open(paths: Paths, password: str | None) -> Store:
     if password is not None:
         return Store.open(paths, password)
     try:
@@ -77,13 +106,28 @@ def open_store(paths: Paths | None = None, *, password: str | None = None) -> St
 def create_store(
     paths: Paths | None = None, *, password: str | None = None, use_keyring: bool = True
 ) -> Store:
-    """A new store for ``warden init``: the password is asked twice at a terminal."""
+    """A new store for ``warden init``: the password is asked twice at a terminal. The
+    writer lock is held from the check below until the store is closed, so a second
+    ``init`` at the same time waits, then finds this store (or gives up with
+    ``AlreadyRunning``); it never makes a second wallet."""
     paths = paths or default_paths()
-    if Store.exists(paths):  # say so before asking for a password
+    _refuse_existing(paths)  # say so before asking for a password
+    if password is None:
+        password = ask_new_password("Choose a password for Warden: ")
+    lock = hold_writer_lock(paths)
+    try:
+        _refuse_existing(paths)  # another init may have finished while we asked
+        store = Store.create(paths, password, use_keyring=use_keyring)
+    except BaseException:
+        lock.release()
+        raise
+    store.keep_writer_lock(lock)
+    return store
+
+
+def _refuse_existing(paths: Paths) -> None:
+    if Store.exists(paths):
         raise StoreError(
             f"A Warden store already exists at {paths.store_file}.",
             hint="Use it as it is, or move it away first; Warden never overwrites a store.",
         )
-    if password is None:
-        password = ask_new_password("Choose a password for Warden: ")
-    return Store.create(paths, password, use_keyring=use_keyring)

@@ -5,6 +5,10 @@ consistent SQLCipher copy of the database (``sqlcipher_export``, same key, so it
 page by page like the store). The header holds a key file (the database key wrapped by the
 backup password); the body's SHA-256 is part of that key file's authenticated header, so a
 damaged or truncated body, or an edited header, is caught before anything is replaced.
+
+The consistent copy and the staged restore are made in a work folder inside the data folder
+(``app.store.scratch``), which an interrupted run leaves for the next start to remove, with
+the half-written ``.NAME.wbak.XXXX`` beside the destination.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +24,11 @@ from sqlalchemy import Engine
 
 from app.config import Paths
 from app.errors import InvalidInput, StoreCorrupted
-from app.fileio import write_atomic
+from app.fileio import create_private_file, fsync_dir, private_dir, write_atomic
 from app.store import keys, migrate
+from app.store.aside import set_aside
 from app.store.db import Database, raw_key_literal
+from app.store.scratch import scratch
 
 MAGIC = b"WARDEN-BACKUP\x00"
 FORMAT = "warden-backup"
@@ -33,6 +38,7 @@ _MAX_HEADER = 64 * 1024
 
 def _export(engine: Engine, key: bytes, target: Path) -> None:
     """Copy the live database into ``target`` through SQLCipher itself (a consistent read)."""
+    create_private_file(target)
     with engine.connect() as conn:
         raw: Any = conn.connection.dbapi_connection
         cur = raw.cursor()
@@ -44,12 +50,20 @@ def _export(engine: Engine, key: bytes, target: Path) -> None:
             cur.close()
 
 
-def write_backup(engine: Engine, key: bytes, dest: Path, password: str) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".warden-backup-", dir=dest.parent) as tmp:
-        copy = Path(tmp) / "store.db"
+def write_backup(engine: Engine, key: bytes, dest: Path, password: str, *, work_dir: Path) -> None:
+    """Write the backup file ``dest``; ``work_dir`` is the data folder (for the work copy)."""
+    if not dest.parent.exists():
+        private_dir(dest.parent)
+    with scratch(work_dir, "backup") as run:
+        copy = run.path / "store.db"
         _export(engine, key, copy)
         body = copy.read_bytes()
+        _write_file(dest, engine, key, password, body, on_temp=run.note_outside)
+
+
+def _write_file(
+    dest: Path, engine: Engine, key: bytes, password: str, body: bytes, *, on_temp: Any
+) -> None:
     revision = migrate.current_revision(engine)
     digest = hashlib.sha256(body).hexdigest()
     header = {
@@ -61,7 +75,7 @@ def write_backup(engine: Engine, key: bytes, dest: Path, password: str) -> None:
         "key": json.loads(keys.wrap_key(key, password, bound={"body_sha256": digest})),
     }
     head = json.dumps(header, sort_keys=True).encode("utf-8")
-    write_atomic(dest, MAGIC + len(head).to_bytes(4, "big") + head + body)
+    write_atomic(dest, MAGIC + len(head).to_bytes(4, "big") + head + body, on_temp=on_temp)
 
 
 def read_backup(path: Path, password: str) -> tuple[bytes, bytes]:
@@ -100,15 +114,14 @@ def read_backup(path: Path, password: str) -> tuple[bytes, bytes]:
 
 def restore_backup(paths: Paths, backup_file: Path, password: str) -> bytes:
     """Check the backup, then swap it in atomically; the old store and key file are kept
-    aside with a timestamp. Returns the restored database key."""
-    from app.store.store import set_aside
-
+    aside with a timestamp. Returns the restored database key. The caller holds the data
+    folder's writer lock."""
     key, body = read_backup(backup_file, password)
     paths.ensure()
-    fd, tmp_name = tempfile.mkstemp(prefix=".warden-restore-", dir=paths.data_dir)
-    staged = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    private_dir(paths.data_dir)
+    with scratch(paths.data_dir, "restore") as run:
+        staged = run.path / "store.db"
+        with staged.open("xb") as fh:
             os.fchmod(fh.fileno(), 0o600)
             fh.write(body)
             fh.flush()
@@ -123,12 +136,5 @@ def restore_backup(paths: Paths, backup_file: Path, password: str) -> bytes:
         set_aside(paths.key_file, "replaced")
         keys.write_key_file(paths.key_file, key, password)
         os.replace(staged, paths.store_file)
-        dir_fd = os.open(paths.data_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    finally:
-        for leftover in (staged, staged.with_name(staged.name + "-wal")):
-            leftover.unlink(missing_ok=True)  # our own staging copy (encrypted), if still there
+        fsync_dir(paths.data_dir)
     return key

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from app.errors import StoreCorrupted, WrongPassword
+from app.fileio import create_private_file, private_file
 
 KEY_BYTES = 32
 
@@ -60,6 +61,9 @@ def make_engine(path: Path, key: bytes, **kwargs: Any) -> Engine:
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("check_same_thread", False)
         kwargs["connect_args"] = connect_args
+    # An error's text never carries the row it was writing (an address, a hash, an amount),
+    # so neither does a log line or a crash report made from it.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_engine(_raw_key_url(Path(path), key), **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -112,6 +116,11 @@ class Database:
 
     def __init__(self, path: Path, key: bytes, *, verify: bool = False) -> None:
         self.path = Path(path)
+        # Owner-only from the first byte: SQLite gives the -wal and -shm files the mode of
+        # the database file, and a file an older version made readable is closed up here.
+        create_private_file(self.path)
+        for suffix in ("-wal", "-shm"):
+            private_file(self.path.with_name(self.path.name + suffix))
         self.engine = make_engine(self.path, key)
         try:
             check_key(self.engine)

@@ -12,7 +12,6 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -20,34 +19,15 @@ from sqlalchemy.orm import Session
 
 from app.config import Paths
 from app.errors import InvalidInput, StoreCorrupted, StoreError, StoreLocked, WrongPassword
-from app.fileio import write_atomic
+from app.fileio import private_dir, private_file, write_atomic
 from app.store import keys, migrate
+from app.store.aside import set_aside, timestamp
+from app.store.backup import restore_backup, write_backup
 from app.store.db import Database
+from app.store.scratch import clean_leftovers, scratch
+from app.store.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
-
-
-def timestamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def set_aside(path: Path, why: str) -> Path | None:
-    """Rename ``path`` (and its -wal/-shm companions) to ``NAME.WHY-TIMESTAMP``; never delete."""
-    if not path.exists():
-        return None
-    stamp = timestamp()
-    target = path.with_name(f"{path.name}.{why}-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            os.replace(side, target.with_name(target.name + suffix))
-    log.info("kept %s as %s", path.name, target.name)
-    return target
 
 
 def _check_new_password(password: str) -> None:
@@ -74,6 +54,7 @@ class Store:
         self.keyring_used = keyring_used
         self._key: bytes | None = key
         self._memory_wrapped: bytes | None = None  # throwaway stores: key wrapped in memory
+        self._writer: WriterLock | None = None  # released by close()
         self._db: Database | None = Database(self.db_file, key, verify=verify)
         try:
             self._migrate()
@@ -90,27 +71,33 @@ class Store:
     @classmethod
     def create(cls, paths: Paths, password: str, *, use_keyring: bool = True) -> Store:
         """A new store: random key, key file wrapped by ``password``, keyring entry if a
-        secure keyring works (else a ``KeyringUnavailable`` warning and the password alone)."""
+        secure keyring works (else a ``KeyringUnavailable`` warning and the password alone).
+
+        Done under the data folder's writer lock (re-entered if the caller holds it): of two
+        creations at once, one waits and then finds the store the other made."""
         _check_new_password(password)
         paths.ensure()
-        if cls.exists(paths):
-            raise StoreError(
-                f"A Warden store already exists at {paths.store_file}.",
-                hint="Open it with your password, or move it away first; Warden never "
-                "overwrites a store.",
-            )
-        set_aside(paths.key_file, "orphan")  # a key file without its database is kept, not used
-        key = keys.new_key()
-        # Build the database beside its final name, so a crash never leaves half a store there.
-        staging = paths.store_file.with_name(f".{paths.store_file.name}.creating-{os.getpid()}")
-        for leftover in (staging, staging.with_name(staging.name + "-wal")):
-            leftover.unlink(missing_ok=True)  # our own unfinished, never-used staging file
-        staged = cls(paths, key, db_file=staging, verify=False)
-        staged.close()
-        keys.write_key_file(paths.key_file, key, password)
-        os.replace(staging, paths.store_file)
-        keyring_used = keys.keyring_store(paths.store_file, key) if use_keyring else False
-        return cls(paths, key, keyring_used=keyring_used, verify=False)
+        private_dir(paths.data_dir)
+        with WriterLock(paths.data_dir):
+            if cls.exists(paths):
+                raise StoreError(
+                    f"A Warden store already exists at {paths.store_file}.",
+                    hint="Open it with your password, or move it away first; Warden never "
+                    "overwrites a store.",
+                )
+            clean_leftovers(paths.data_dir)
+            set_aside(paths.key_file, "orphan")  # a key file without its database is kept
+            key = keys.new_key()
+            # Build the database in a work folder, so a crash never leaves half a store at
+            # its final name.
+            with scratch(paths.data_dir, "create") as run:
+                staging = run.path / paths.store_file.name
+                staged = cls(paths, key, db_file=staging, verify=False)
+                staged.close()
+                keys.write_key_file(paths.key_file, key, password)
+                os.replace(staging, paths.store_file)
+            keyring_used = keys.keyring_store(paths.store_file, key) if use_keyring else False
+            return cls(paths, key, keyring_used=keyring_used, verify=False)
 
     @classmethod
     def open(cls, paths: Paths, password: str | None = None) -> Store:
@@ -167,6 +154,8 @@ class Store:
 
     @classmethod
     def _open_keyed(cls, paths: Paths, key: bytes, *, keyring_used: bool = False) -> Store:
+        private_dir(paths.data_dir)
+        clean_leftovers(paths.data_dir)  # work folders of a backup or restore that was killed
         try:
             return cls(paths, key, keyring_used=keyring_used)
         except WrongPassword:
@@ -200,7 +189,7 @@ class Store:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         copy = self.db_file.with_name(f"{self.db_file.name}.schema-{revision}-{timestamp()}")
         shutil.copy2(self.db_file, copy)
-        copy.chmod(0o600)
+        private_file(copy)
 
     # ---- use ----------------------------------------------------------------------------
 
@@ -228,20 +217,34 @@ class Store:
         with self._require_db().session() as s:
             yield s
 
+    def keep_writer_lock(self, lock: WriterLock) -> None:
+        """Hold ``lock`` (the data folder's writer lock) until ``close``."""
+        if self._writer is not None and self._writer is not lock:
+            self._writer.release()
+        self._writer = lock
+
     def close(self) -> None:
-        """Close every connection (the WAL is folded into the file) and forget the key."""
+        """Close every connection (the WAL is folded into the file), forget the key, and let
+        go of the writer lock if this store holds it."""
+        self._close_db()
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
+
+    def _close_db(self) -> None:
         if self._db is not None:
             self._db.close()
         self._db = None
         self._key = None
 
     def lock(self) -> None:
-        """Like ``close``; ``unlock`` opens again with the keyring or the password."""
+        """Closes the database and forgets the key (the writer lock stays held); ``unlock``
+        opens again with the keyring or the password."""
         if self._db is None:
             return
         if not self.persistent and self._memory_wrapped is None:
             raise StoreError("A throwaway store without a password cannot be locked.")
-        self.close()
+        self._close_db()
 
     def unlock(self, password: str | None = None) -> None:
         if self._db is not None:
@@ -316,10 +319,10 @@ class Store:
 
     def backup(self, dest: Path, password: str) -> None:
         """One encrypted file holding the whole store, its key wrapped by ``password``."""
-        from app.store.backup import write_backup
-
         _check_new_password(password)
-        write_backup(self.engine, self._require_key(), Path(dest), password)
+        write_backup(
+            self.engine, self._require_key(), Path(dest), password, work_dir=self.paths.data_dir
+        )
 
     @classmethod
     def restore(
@@ -327,9 +330,11 @@ class Store:
     ) -> Store:
         """Replace the store with a backup, after checking the backup fully. The old store
         (damaged or not) is kept beside it with a timestamp; the restored store then opens
-        with the backup's password."""
-        from app.store.backup import restore_backup
+        with the backup's password.
 
-        key = restore_backup(paths, Path(backup_file), password)
-        keyring_used = keys.keyring_store(paths.store_file, key) if use_keyring else False
-        return cls._open_keyed(paths, key, keyring_used=keyring_used)
+        It holds the data folder's writer lock: while the app or the daemon of another
+        process has the store open, it refuses with ``AlreadyRunning`` and changes nothing."""
+        with WriterLock(paths.data_dir):
+            key = restore_backup(paths, Path(backup_file), password)
+            keyring_used = keys.keyring_store(paths.store_file, key) if use_keyring else False
+            return cls._open_keyed(paths, key, keyring_used=keyring_used)

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eth_utils import to_checksum_address
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from app.events import EventBus, transfer_did_arrive
@@ -137,10 +138,10 @@ def scan(
     with store.session() as s:
         for account, items in found.items():
             for f in items:
-                row = _merge(s, client.chain_id, account, f)
-                if row is not None:
+                direction = _merge(s, client.chain_id, account, f)
+                if direction is not None:
                     added += 1
-                    if row.direction == "in":
+                    if direction == "in":
                         new_in.append(
                             transfer_did_arrive(
                                 client.chain_id,
@@ -152,19 +153,29 @@ def scan(
                                 f.block_number,
                             )
                         )
-            st = s.get(ScanState, (client.chain_id, account))
-            if st is None:
-                s.add(ScanState(chain_id=client.chain_id, address=account, last_block=last))
-            else:
-                st.last_block = max(st.last_block, last)
+            _advance(s, client.chain_id, account, last)
     if bus is not None:
         for event in new_in:
             bus.publish(event)
     return added
 
 
-def _merge(s: Session, chain_id: int, account: str, f: Found) -> Transfer | None:
-    """Store ``f`` unless it is already there; returns the new row, or None for a duplicate."""
+def _advance(s: Session, chain_id: int, account: str, last: int) -> None:
+    """Record how far the account was scanned: an upsert that never moves back, so scans
+    running at once (four windows, the daemon and a command) never collide on the key."""
+    stmt = insert(ScanState).values(chain_id=chain_id, address=account, last_block=last)
+    s.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[ScanState.chain_id, ScanState.address],
+            set_={"last_block": func.max(ScanState.last_block, stmt.excluded.last_block)},
+        )
+    )
+
+
+def _merge(s: Session, chain_id: int, account: str, f: Found) -> str | None:
+    """Store ``f`` unless it is already there; returns the new row's direction, or None for a
+    duplicate. The insert is an upsert on the unique key: a row another scan stored in the
+    meantime is a duplicate, never an IntegrityError."""
     same_tx = list(
         s.scalars(
             select(Transfer).where(
@@ -187,23 +198,36 @@ def _merge(s: Session, chain_id: int, account: str, f: Found) -> Transfer | None
         direction = "self" if same_address(f.recipient, account) else "out"
     else:
         direction = "in"
-    row = Transfer(
-        chain_id=chain_id,
-        account=account,
-        tx_hash=f.tx_hash,
-        log_index=f.log_index,
-        block_number=f.block_number,
-        timestamp=f.timestamp,
-        direction=direction,
-        sender=to_checksum_address(f.sender),
-        recipient=to_checksum_address(f.recipient) if f.recipient else None,
-        token=f.token,
-        amount=str(f.amount),
-        status="confirmed",
+    stmt = (
+        insert(Transfer)
+        .values(
+            chain_id=chain_id,
+            account=account,
+            tx_hash=f.tx_hash,
+            log_index=f.log_index,
+            block_number=f.block_number,
+            timestamp=f.timestamp,
+            direction=direction,
+            sender=to_checksum_address(f.sender),
+            recipient=to_checksum_address(f.recipient) if f.recipient else None,
+            token=f.token,
+            amount=str(f.amount),
+            nonce=None,
+            status="confirmed",
+            hidden=False,
+            note="",
+        )
+        .on_conflict_do_nothing(
+            index_elements=[
+                Transfer.chain_id,
+                Transfer.tx_hash,
+                Transfer.log_index,
+                Transfer.account,
+            ]
+        )
     )
-    s.add(row)
-    s.flush()
-    return row
+    inserted = s.execute(stmt).rowcount  # type: ignore[attr-defined]
+    return direction if inserted else None
 
 
 def _settle(row: Transfer, f: Found) -> None:

@@ -18,11 +18,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from app.lookalike import MAX_HOST, edit_distance, host_of, skeleton
 from app.review_types import Severity
 from delegates.tx_review.known_dapps import KnownDapp, by_domain, known_dapps
+from delegates.tx_review.suffixes import public_suffix as _public_suffix
+from delegates.tx_review.suffixes import registrable
 from delegates.tx_review.threat_lists import bundled_domains, listed_domain
 
 # Words phishing pages use to hurry people into signing, next to an unknown host. Longer ones
@@ -92,30 +93,6 @@ class OriginSign:
     reason: str
 
 
-@cache
-def _psl() -> Any:
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()  # the bundled list; no download
-
-
-def registrable(host: str) -> str | None:
-    """The registrable domain (``x.cl`` of ``opensea.io.offer.x.cl``), or None for a public
-    suffix or a bare name."""
-    try:
-        found = _psl().privatesuffix(host)
-    except Exception:  # an odd host is no registrable domain
-        return None
-    return str(found) if found else None
-
-
-def is_public_suffix(host: str) -> bool:
-    try:
-        return bool(_psl().is_public(host))
-    except Exception:
-        return False
-
-
 def _ascii(host: str) -> str:
     """The host with non-ASCII labels as punycode (how DNS and the lists spell it)."""
     labels = []
@@ -177,13 +154,6 @@ class _Host:
     @staticmethod
     def compact_of(labels: list[str]) -> list[str]:
         return [re.sub(r"[^a-z0-9]", "", label) for label in labels]
-
-
-def _public_suffix(host: str) -> str:
-    try:
-        return str(_psl().publicsuffix(host) or "")
-    except Exception:
-        return ""
 
 
 def _known_domains(trusted: Iterable[str]) -> dict[str, str]:

@@ -127,7 +127,7 @@ def parse_list(
     if total > MAX_ENTRIES:
         raise ListRejected(f"The list has more than {MAX_ENTRIES:,} entries.")
     if is_public is None:
-        from delegates.tx_review.origins import is_public_suffix as is_public
+        from delegates.tx_review.suffixes import is_public_suffix as is_public
     if known is None:
         from delegates.tx_review.known_dapps import by_domain
 

@@ -101,7 +101,7 @@ def _web3(url: str | None) -> Any:
 def _list(args: argparse.Namespace) -> int:
     from warden.context import open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         runner = _runner(store)
         rows = []
@@ -188,7 +188,7 @@ def _run(args: argparse.Namespace) -> int:
 def _runs(args: argparse.Namespace) -> int:
     from warden.context import open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         runs = _runner(store).recent_runs(args.limit, args.name)
     finally:

@@ -22,5 +22,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     require_display("gui")
     from ui.app import run_gui
+    from warden.context import hold_writer_lock
 
-    return run_gui(minimized=args.minimized)
+    writer = hold_writer_lock()  # the app writes for as long as it runs; one at a time
+    try:
+        return run_gui(minimized=args.minimized)
+    finally:
+        writer.release()

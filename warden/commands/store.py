@@ -52,7 +52,7 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
         raise InvalidInput(
             f"{dest} already exists.", hint="Choose a new file name; nothing was written."
         )
-    store = open_store()
+    store = open_store(write=False)  # a consistent read; the app may keep running
     try:
         password = ask_new_password("Password for the backup: ")
         store.backup(dest, password)

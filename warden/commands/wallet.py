@@ -258,7 +258,7 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     from app.wallet import accounts
     from warden.context import open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         with store.session() as s:
             rows = accounts.list_accounts(s)
@@ -296,7 +296,7 @@ def cmd_reveal_phrase(args: argparse.Namespace) -> int:
     from app.wallet import signing
     from warden.context import ask_password, open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         password = ask_password("Warden password (to show the phrase): ") or ""
         phrase = signing.reveal_phrase(store, store, password)
@@ -313,7 +313,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
     from app.wallet import accounts, balances, tokens
     from warden.context import open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         with store.session() as s:
             rows = (
@@ -406,15 +406,21 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from app.errors import AlreadyRunning
     from app.wallet import accounts, history, networks, sender
     from warden.context import open_store
 
-    store = open_store()
+    scan = not args.no_scan
+    try:
+        store = open_store(write=scan)
+    except AlreadyRunning as exc:  # the app or the daemon writes: show what it has stored
+        print(f"warden: {exc} Showing stored history without a new scan.", file=sys.stderr)
+        store, scan = open_store(write=False), False
     try:
         with store.session() as s:
             info = networks.get_network(s, args.network or DEFAULT_NETWORK)
             owned = [a.address for a in accounts.list_accounts(s)]
-        if not args.no_scan:
+        if scan:
             client = networks.connect(info)
             sender.refresh_pending(store, client)
             history.scan(store, client, owned, max_blocks=max(1, args.blocks))
@@ -454,7 +460,7 @@ def cmd_contacts(args: argparse.Namespace) -> int:
     from app.wallet import contacts
     from warden.context import open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         with store.session() as s:
             rows = contacts.list_contacts(s)
@@ -499,7 +505,7 @@ def cmd_networks(args: argparse.Namespace) -> int:
     from app.wallet import networks
     from warden.context import open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         with store.session() as s:
             rows = networks.list_networks(s)
@@ -535,7 +541,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     from app.wallet import networks, tokens
     from warden.context import open_store
 
-    store = open_store()
+    store = open_store(write=False)
     try:
         with store.session() as s:
             info = networks.get_network(s, args.network or DEFAULT_NETWORK)

@@ -1,4 +1,5 @@
-"""Migration 0003 (threat_lists) on the stored 0001 file: upgraded, empty, reversible."""
+"""Migrations 0003 (sign_requests) and 0004 (threat_lists) on the stored 0001 file: upgraded,
+empty, reversible."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def test_a_0001_store_gains_an_empty_threat_lists_table_that_takes_rows(paths: P
     shutil.copyfile(DATA / "store-0001.db", paths.store_file)
     store = Store.open_with_key(paths, KEY_0001)
     try:
-        assert "threat_lists" in inspect(store.engine).get_table_names()
+        assert {"threat_lists", "sign_requests"} <= set(inspect(store.engine).get_table_names())
         now = datetime.now(UTC)
         with store.session() as s:
             assert s.scalars(select(ThreatList)).all() == []
@@ -36,13 +37,18 @@ def test_a_0001_store_gains_an_empty_threat_lists_table_that_takes_rows(paths: P
         store.close()
 
 
-def test_0003_downgrades_to_0002_and_back(tmp_path: Path) -> None:
+def test_0004_and_0003_downgrade_to_0002_and_back(tmp_path: Path) -> None:
     store = Store.throwaway(tmp_path)
     try:
         with store.engine.begin() as conn:
-            command.downgrade(migrate.alembic_config(conn), "0002")
+            command.downgrade(migrate.alembic_config(conn), "0003")
         assert "threat_lists" not in inspect(store.engine).get_table_names()
+        assert "sign_requests" in inspect(store.engine).get_table_names()
+        with store.engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0002")
+        assert "sign_requests" not in inspect(store.engine).get_table_names()
         migrate.upgrade(store.engine)
-        assert "threat_lists" in inspect(store.engine).get_table_names()
+        names = inspect(store.engine).get_table_names()
+        assert "threat_lists" in names and "sign_requests" in names
     finally:
         store.close()

@@ -51,7 +51,9 @@ def test_nothing_on_disk_is_plaintext_while_open_and_after_close(paths: Paths) -
     _assert_no_plaintext(open_files)
     store.close()
     closed = _files(paths)
-    assert set(closed) == {"warden.db", "warden.key"}
+    # warden.lock is the writer lock's (empty) file; it stays so that waiters share its inode
+    assert set(closed) == {"warden.db", "warden.key", "warden.lock"}
+    assert closed["warden.lock"] == b""
     _assert_no_plaintext(closed)
     assert (paths.key_file.stat().st_mode & 0o777) == 0o600
 
