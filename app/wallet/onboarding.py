@@ -16,12 +16,12 @@ Double submission is refused, never merged: a lock on the data folder serialises
 from __future__ import annotations
 
 import secrets
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, get_args
 
-from filelock import FileLock, Timeout
 from sqlalchemy.orm import Session
 
 from app import preferences
@@ -31,6 +31,7 @@ from app.logs import register_secret
 from app.store import Store, keys
 from app.store.schema import Preference
 from app.store.store import set_aside
+from app.store.writer_lock import WriterLock
 from app.wallet import accounts, networks
 from app.wallet.addresses import validate_address
 
@@ -49,7 +50,6 @@ DEFAULT_NAMES: Final[dict[str, str]] = {
 # The preferences the rest of the app reads (ui/compose.py reads network.current).
 NETWORKS_ENABLED: Final = "networks.enabled"
 NETWORK_CURRENT: Final = "network.current"
-LOCK_NAME: Final = "onboarding.lock"
 LOCK_WAIT_S: Final = 5.0
 
 
@@ -253,6 +253,9 @@ def refuse_existing(paths: Paths) -> None:
         )
 
 
+_CREATING = threading.Lock()
+
+
 def create_wallet(paths: Paths, plan: WalletPlan, *, wait_s: float = LOCK_WAIT_S) -> Onboarded:
     """Carry out ``plan``: the store, the first account, presets and enabled networks.
 
@@ -262,14 +265,20 @@ def create_wallet(paths: Paths, plan: WalletPlan, *, wait_s: float = LOCK_WAIT_S
     if not isinstance(plan, WalletPlan):
         raise TypeError("create_wallet needs a WalletPlan")
     paths.ensure()
-    lock = FileLock(str(paths.data_dir / LOCK_NAME), timeout=wait_s, mode=0o600)
-    try:
-        lock.acquire()
-    except Timeout:
+    # The data folder's one writer lock (the same one the app, the daemon and every
+    # writing command hold): a second creator waits, then is refused or finds the wallet.
+    # The writer lock is shared by the threads of one process; creators in this process
+    # also take turns here, so the second one finds the wallet and is refused.
+    if not _CREATING.acquire(timeout=wait_s):
         raise StoreError(
-            "Another Warden is setting up a wallet in this folder right now.",
+            "Warden is setting up a wallet in this folder right now.",
             hint="Wait for it to finish, then open Warden; nothing was changed.",
-        ) from None
+        )
+    try:
+        lock = WriterLock(paths.data_dir).acquire(wait_s)  # AlreadyRunning names the holder
+    except BaseException:
+        _CREATING.release()
+        raise
     try:
         refuse_existing(paths)
         phrase = plan.new_phrase._require() if plan.new_phrase is not None else None
@@ -287,6 +296,7 @@ def create_wallet(paths: Paths, plan: WalletPlan, *, wait_s: float = LOCK_WAIT_S
             raise
     finally:
         lock.release()
+        _CREATING.release()
     if plan.new_phrase is not None:
         plan.new_phrase._forget()
     return Onboarded(store, account, store.keyring_used)

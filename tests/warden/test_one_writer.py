@@ -33,7 +33,7 @@ def test_two_inits_at_once_make_one_wallet(tmp_path: Path, round_: int) -> None:
     passwords = [f"first-password-{round_}", f"second-password-{round_}"]
     procs = [
         subprocess.Popen(
-            warden_cmd("init"),
+            warden_cmd("init", "--skip-word-check"),
             env=warden_env(home, WARDEN_PASSWORD=pw),
             cwd=ROOT,
             stdin=subprocess.DEVNULL,

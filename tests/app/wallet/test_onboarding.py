@@ -216,6 +216,7 @@ def test_a_second_create_on_the_same_home_is_refused_and_loses_nothing(paths: Pa
     assert sorted(p.name for p in paths.data_dir.iterdir() if "warden" in p.name) == [
         "warden.db",
         "warden.key",
+        "warden.lock",  # the data folder's writer lock (empty)
     ]
     store = Store.open(paths, PASSWORD)
     try:
@@ -314,7 +315,7 @@ def test_two_processes_at_once_one_wins_and_the_store_opens(paths: Paths) -> Non
     assert codes == [0, 3], results
     winner = next(i for i, (code, _) in enumerate(results, 1) if code == 0)
     loser_out = next(out for code, (out, _) in results if code == 3)
-    assert "A Warden wallet already exists" in loser_out or "setting up a wallet" in loser_out
+    assert "A Warden wallet already exists" in loser_out or "already running" in loser_out
     store = Store.open(paths, f"password {winner}")
     try:
         with store.session() as s:
