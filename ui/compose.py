@@ -12,6 +12,7 @@ from typing import Any
 from app.errors import WardenError
 from app.events import EventBus
 from app.notify import Notification
+from app.store import changes
 from ui.backend import Backend
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,7 @@ def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
     from ui.services import wallet_backend
 
     bus = bus or EventBus()
+    changes.attach(demo.store, bus)  # committed changes reach the screens as events
     closers: list[Any] = []
     extra: dict[str, Any] = {}
     prices = _recorded_prices()
@@ -197,6 +199,7 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
     from ui.services import LazyReviewer, wallet_backend
 
     bus = bus or EventBus()
+    changes.attach(store, bus)  # committed changes reach the screens as events
     with store.session() as s:
         networks.ensure_presets(s)
         row = s.get(Preference, "network.current")
