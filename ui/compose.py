@@ -173,7 +173,7 @@ def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
 
     bus = bus or EventBus()
     changes.attach(demo.store, bus)  # committed changes reach the screens as events
-    closers: list[Any] = []
+    closers: list[Any] = [lambda: changes.detach(demo.store, bus)]
     extra: dict[str, Any] = {}
     prices = _recorded_prices()
     extra["prices"] = lambda: prices
@@ -226,6 +226,6 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
         store, bus, paths.models_dir, lambda: connect().w3, closers, later=True
     )
     extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
-    closers.append(store.close)
+    closers += [lambda: changes.detach(store, bus), store.close]
     backend = wallet_backend(store, connect, network, reviewer=reviewer, bus=bus, extra=extra)
     return finish(backend, closers)

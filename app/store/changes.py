@@ -54,36 +54,43 @@ SILENT_TABLES = frozenset(
     }
 )
 
-_BUS = "warden.changes.bus"  # session.info: the bus this session announces on
+_BUSES = "warden.changes.buses"  # session.info: the buses this session announces on
 _SEEN = "warden.changes.seen"  # session.info: event type -> chain ids of changed rows
 _UNKNOWN = -1  # a bulk statement: which chains it touched is not known
 
-_buses: WeakKeyDictionary[Any, ev.EventBus] = WeakKeyDictionary()
+_buses: WeakKeyDictionary[Any, tuple[ev.EventBus, ...]] = WeakKeyDictionary()
 _lock = threading.Lock()
 
 
 def attach(store: Any, bus: ev.EventBus) -> None:
-    """Announce ``store``'s committed changes on ``bus`` (replacing any bus attached before)."""
+    """Announce ``store``'s committed changes on ``bus`` too. Each backend over the store (a
+    window, the daemon) attaches its own bus, and detaches it when it closes."""
     with _lock:
-        _buses[store] = bus
+        held = _buses.get(store, ())
+        if bus not in held:
+            _buses[store] = (*held, bus)
 
 
-def detach(store: Any) -> None:
+def detach(store: Any, bus: ev.EventBus) -> None:
     with _lock:
-        _buses.pop(store, None)
+        held = tuple(b for b in _buses.get(store, ()) if b is not bus)
+        if held:
+            _buses[store] = held
+        else:
+            _buses.pop(store, None)
 
 
-def bus_of(store: Any) -> ev.EventBus | None:
+def buses_of(store: Any) -> tuple[ev.EventBus, ...]:
     with _lock:
-        return _buses.get(store)
+        return _buses.get(store, ())
 
 
 def track(session: Session, store: Any) -> None:
     """Called by ``Store.session()`` for each unit of work: mark the session for announcing
     when a bus is attached to its store (otherwise the listeners below return at once)."""
-    bus = bus_of(store)
-    if bus is not None:
-        session.info[_BUS] = bus
+    buses = buses_of(store)
+    if buses:
+        session.info[_BUSES] = buses
 
 
 def _note(session: Session, table: str | None, chain_id: int | None) -> None:
@@ -107,7 +114,7 @@ def _chain_of(obj: object) -> int | None:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: Any) -> None:
-    if _BUS not in session.info:
+    if _BUSES not in session.info:
         return
     dirty = [o for o in session.dirty if session.is_modified(o)]
     for obj in (*session.new, *dirty, *session.deleted):
@@ -117,7 +124,7 @@ def _after_flush(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> None:
     writes = state.is_insert or state.is_update or state.is_delete
-    if not writes or _BUS not in state.session.info:
+    if not writes or _BUSES not in state.session.info:
         return
     table = getattr(state.statement, "table", None)
     _note(state.session, getattr(table, "name", None), _UNKNOWN)
@@ -131,14 +138,16 @@ def _after_rollback(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     seen = session.info.pop(_SEEN, None)
-    bus = session.info.get(_BUS)
-    if not seen or bus is None:
+    buses = session.info.get(_BUSES, ())
+    if not seen or not buses:
         return
     # The data is committed whatever happens here: a failure must not reach the writer.
     try:
         for event_type in sorted(seen, key=lambda t: t.kind):
             chains = seen[event_type]
             chain_id = next(iter(chains)) if len(chains) == 1 else None
-            bus.publish(event_type(chain_id=chain_id if chain_id != _UNKNOWN else None))
+            event = event_type(chain_id=chain_id if chain_id != _UNKNOWN else None)
+            for bus in buses:
+                bus.publish(event)
     except Exception:
         log.exception("announcing committed changes failed")

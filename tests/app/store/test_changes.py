@@ -149,8 +149,7 @@ def test_events_come_after_the_commit_from_the_committing_thread(
     store: Store, seen: Recorder
 ) -> None:
     """A subscriber that reads the store when told finds the committed row."""
-    bus = changes.bus_of(store)
-    assert bus is not None
+    (bus,) = changes.buses_of(store)
     found: list[list[str]] = []
 
     def read(_e: ev.contacts_did_change) -> None:
@@ -170,13 +169,26 @@ def test_events_come_after_the_commit_from_the_committing_thread(
     assert seen.threads == [worker.ident]
 
 
-def test_a_store_without_a_bus_and_a_detached_store_publish_nothing(
-    store: Store, seen: Recorder
-) -> None:
-    changes.detach(store)
+def test_each_attached_bus_hears_until_it_is_detached(store: Store, seen: Recorder) -> None:
+    """Two backends over one store (a window and the delegates, two windows): each its bus."""
+    (first,) = changes.buses_of(store)
+    second = ev.EventBus()
+    changes.attach(store, second)
+    changes.attach(store, second)  # attaching twice is once
+    other = Recorder(second)
     with store.session() as s:
         contacts.add_contact(s, ALICE, "Alice")
-    assert seen.events == []
+    assert seen.kinds == other.kinds == ["contacts"]
+    changes.detach(store, second)
+    with store.session() as s:
+        contacts.add_contact(s, BOB, "Bob")
+    assert seen.kinds == ["contacts", "contacts"]
+    assert other.kinds == ["contacts"]
+    changes.detach(store, first)
+    assert changes.buses_of(store) == ()
+    with store.session() as s:
+        contacts.remove_contact(s, BOB)
+    assert seen.kinds == ["contacts", "contacts"]
 
 
 def test_the_bus_stays_attached_across_lock_and_unlock(store: Store, seen: Recorder) -> None:
@@ -190,8 +202,7 @@ def test_the_bus_stays_attached_across_lock_and_unlock(store: Store, seen: Recor
 def test_a_failing_subscriber_does_not_undo_or_fail_the_commit(
     store: Store, seen: Recorder
 ) -> None:
-    bus = changes.bus_of(store)
-    assert bus is not None
+    (bus,) = changes.buses_of(store)
 
     def broken(_e: object) -> None:
         raise ValueError("a subscriber's bug")
