@@ -111,8 +111,10 @@ class DelegatesScreen(Screen):
         self.proposals_card.body.addLayout(self.proposals_box)
         self.outer.addWidget(self.proposals_card, 1)
         ctx.bridge.delegate_did_run.connect(lambda _e: self._reload_runs())
-        b = ctx.bridge
-        self.follow_changes(b.proposals_did_change, b.alerts_did_change, b.delegates_did_change)
+        bridge = ctx.bridge
+        self.follow_changes(
+            bridge.proposals_did_change, bridge.alerts_did_change, bridge.delegates_did_change
+        )
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self) -> None:

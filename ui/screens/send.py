@@ -130,13 +130,13 @@ class SendScreen(Screen):
             (self.fee_box, self.review_button),
         ):
             QWidget.setTabOrder(a, b)
-        b = ctx.bridge
+        bridge = ctx.bridge
         self.follow_changes(
-            b.accounts_did_change,
-            b.contacts_did_change,
-            b.transfers_did_change,
-            b.tokens_did_change,
-            b.prices_did_change,
+            bridge.accounts_did_change,
+            bridge.contacts_did_change,
+            bridge.transfers_did_change,
+            bridge.tokens_did_change,
+            bridge.prices_did_change,
         )
 
     def show_state(self, **state: Any) -> None:

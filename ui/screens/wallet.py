@@ -167,13 +167,13 @@ class WalletScreen(Screen):
         self.outer.addWidget(self.tabs, 1)
         ctx.bridge.transfer_did_arrive.connect(lambda _e: self.refresh())
         ctx.bridge.transaction_did_confirm.connect(lambda _e: self.refresh())
-        b = ctx.bridge
+        bridge = ctx.bridge
         self.follow_changes(
-            b.accounts_did_change,
-            b.contacts_did_change,
-            b.transfers_did_change,
-            b.tokens_did_change,
-            b.prices_did_change,
+            bridge.accounts_did_change,
+            bridge.contacts_did_change,
+            bridge.transfers_did_change,
+            bridge.tokens_did_change,
+            bridge.prices_did_change,
         )
 
     # -- loading --------------------------------------------------------------------------
