@@ -163,6 +163,8 @@ def finish(backend: Backend, closers: list[Any]) -> Backend:
     holdings = backend.services.get("holdings")
     if holdings is not None:
         holdings["fn"] = lambda: holdings_for_market(backend)
+    store, bus = backend.store, backend.bus
+    closers.append(lambda: changes.detach(store, bus))  # this backend's screens are gone
     backend.add_closers(closers)
     return backend
 
@@ -173,7 +175,7 @@ def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
 
     bus = bus or EventBus()
     changes.attach(demo.store, bus)  # committed changes reach the screens as events
-    closers: list[Any] = [lambda: changes.detach(demo.store, bus)]
+    closers: list[Any] = []
     extra: dict[str, Any] = {}
     prices = _recorded_prices()
     extra["prices"] = lambda: prices
@@ -226,6 +228,6 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
         store, bus, paths.models_dir, lambda: connect().w3, closers, later=True
     )
     extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
-    closers += [lambda: changes.detach(store, bus), store.close]
+    closers.append(store.close)
     backend = wallet_backend(store, connect, network, reviewer=reviewer, bus=bus, extra=extra)
     return finish(backend, closers)

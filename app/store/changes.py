@@ -51,6 +51,9 @@ SILENT_TABLES = frozenset(
         "chats",  # the assistant's own conversation
         "chat_messages",
         "feedback",
+        # The request lifecycle's own record (on main): a proposal's status and the transfer a
+        # request sends are announced through their own tables.
+        "sign_requests",
     }
 )
 
