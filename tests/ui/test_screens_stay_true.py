@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from app import events as ev
 from app.store import Store, changes
-from app.store.schema import Preference, Proposal, Transfer
+from app.store.schema import Network, Preference, Proposal, Transfer
 from app.wallet import contacts
 from tests.ui.conftest import wait_idle
 from ui.assistant_service import to_wallet_action
@@ -149,18 +149,29 @@ def test_the_send_screen_learns_a_contact_added_elsewhere(qtbot, live) -> None:
     assert [t.lower() for t in send.completer.model().stringList()] == [f"carol <{CAROL}>"]
 
 
-def test_the_settings_screen_shows_a_preference_changed_elsewhere(qtbot, live) -> None:
+def test_the_settings_screen_follows_networks_and_preferences_changed_elsewhere(
+    qtbot, live
+) -> None:
     from ui.screens.settings import SettingsScreen
 
     settings = _screen(qtbot, SettingsScreen, live.ctx)
-    assert settings.idle.value() == 10
+    assert settings.net_table.rowCount() == 0
 
-    def change() -> None:
+    def add_network() -> None:
+        with live.store.session() as s:
+            s.add(Network(name="Testnet", chain_id=31337, rpc_url="http://127.0.0.1:8545"))
+
+    in_thread(add_network)
+    qtbot.waitUntil(lambda: settings.net_table.rowCount() == 1, timeout=5000)
+    assert settings.net_table.item(0, 0).text() == "Testnet"
+
+    def change_preference() -> None:
         with live.store.session() as s:
             s.merge(Preference(key="idle_lock_minutes", value=25))
 
-    in_thread(change)
-    qtbot.waitUntil(lambda: settings.idle.value() == 25, timeout=5000)
+    with qtbot.waitSignal(settings.reloading, timeout=5000) as reload:
+        in_thread(change_preference)
+    assert reload.args[0] == frozenset({"settings"})
 
 
 def test_a_new_proposal_appears_without_rebuilding_the_settings_being_edited(qtbot, live) -> None:
