@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.config import Paths
 from app.errors import InvalidInput, StoreCorrupted, StoreError, StoreLocked, WrongPassword
 from app.fileio import write_atomic
-from app.store import changes, keys, migrate
+from app.store import keys, migrate
 from app.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -225,8 +225,10 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed on success, rolled back on any error."""
+        from app.store import changes  # announces what this unit of work commits
+
         with self._require_db().session() as s:
-            changes.track(s, self)  # committed changes are announced (app.store.changes)
+            changes.track(s, self)
             yield s
 
     def close(self) -> None:
