@@ -54,6 +54,7 @@ SILENT_TABLES = frozenset(
         # The request lifecycle's own record (on main): a proposal's status and the transfer a
         # request sends are announced through their own tables.
         "sign_requests",
+        "threat_lists",  # (on main) read by the review; no screen lists them
     }
 )
 
