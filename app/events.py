@@ -8,7 +8,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,97 @@ class delegate_did_run:  # noqa: N801
     run_id: int
     outcome: str
     message: str = ""
+
+
+@dataclass(frozen=True)
+class DataChange:
+    """Base of the ``*_did_change`` events: committed rows of one kind changed in the store.
+
+    Published once per kind per committed transaction (``app.store.changes``), from the thread
+    that committed. They carry no personal data: only the kind, and the chain when every
+    changed row of that kind belongs to one chain (None: several, or not known). A screen
+    that shows that kind reloads it."""
+
+    kind: ClassVar[str] = ""
+    chain_id: int | None = None
+
+
+@dataclass(frozen=True)
+class contacts_did_change(DataChange):  # noqa: N801
+    """The address book or the labels of addresses."""
+
+    kind: ClassVar[str] = "contacts"
+
+
+@dataclass(frozen=True)
+class accounts_did_change(DataChange):  # noqa: N801
+    kind: ClassVar[str] = "accounts"
+
+
+@dataclass(frozen=True)
+class networks_did_change(DataChange):  # noqa: N801
+    kind: ClassVar[str] = "networks"
+
+
+@dataclass(frozen=True)
+class tokens_did_change(DataChange):  # noqa: N801
+    kind: ClassVar[str] = "tokens"
+
+
+@dataclass(frozen=True)
+class proposals_did_change(DataChange):  # noqa: N801
+    """A delegate's proposal was added, approved or rejected."""
+
+    kind: ClassVar[str] = "proposals"
+
+
+@dataclass(frozen=True)
+class alerts_did_change(DataChange):  # noqa: N801
+    """A delegate run (and the alerts in its output) started or finished."""
+
+    kind: ClassVar[str] = "alerts"
+
+
+@dataclass(frozen=True)
+class settings_did_change(DataChange):  # noqa: N801
+    """A preference (theme, idle lock, current network, model choice, ...)."""
+
+    kind: ClassVar[str] = "settings"
+
+
+@dataclass(frozen=True)
+class delegates_did_change(DataChange):  # noqa: N801
+    """A delegate was switched on or off, or its settings saved."""
+
+    kind: ClassVar[str] = "delegates"
+
+
+@dataclass(frozen=True)
+class transfers_did_change(DataChange):  # noqa: N801
+    """History: a transfer recorded, confirmed, hidden or noted (balances follow)."""
+
+    kind: ClassVar[str] = "transfers"
+
+
+@dataclass(frozen=True)
+class prices_did_change(DataChange):  # noqa: N801
+    """Stored market candles (the dollar values and the market screen read them)."""
+
+    kind: ClassVar[str] = "prices"
+
+
+CHANGE_EVENTS: tuple[type[DataChange], ...] = (
+    contacts_did_change,
+    accounts_did_change,
+    networks_did_change,
+    tokens_did_change,
+    proposals_did_change,
+    alerts_did_change,
+    settings_did_change,
+    delegates_did_change,
+    transfers_did_change,
+    prices_did_change,
+)
 
 
 class EventBus:

@@ -21,6 +21,17 @@ class EventBridge(QObject):
     price_did_cross = Signal(object)
     review_did_finish = Signal(object)
     delegate_did_run = Signal(object)
+    # Committed changes of the store (app.store.changes), one signal per kind.
+    contacts_did_change = Signal(object)
+    accounts_did_change = Signal(object)
+    networks_did_change = Signal(object)
+    tokens_did_change = Signal(object)
+    proposals_did_change = Signal(object)
+    alerts_did_change = Signal(object)
+    settings_did_change = Signal(object)
+    delegates_did_change = Signal(object)
+    transfers_did_change = Signal(object)
+    prices_did_change = Signal(object)
     # Any event at all, for the notification router.
     any_event = Signal(object)
 
@@ -32,6 +43,7 @@ class EventBridge(QObject):
         ev.price_did_cross,
         ev.review_did_finish,
         ev.delegate_did_run,
+        *ev.CHANGE_EVENTS,
     )
 
     def __init__(self, bus: ev.EventBus, parent: QObject | None = None) -> None:

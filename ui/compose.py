@@ -12,6 +12,7 @@ from typing import Any
 from app.errors import WardenError
 from app.events import EventBus
 from app.notify import Notification
+from app.store import changes
 from ui.backend import Backend
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,8 @@ def finish(backend: Backend, closers: list[Any]) -> Backend:
     holdings = backend.services.get("holdings")
     if holdings is not None:
         holdings["fn"] = lambda: holdings_for_market(backend)
+    store, bus = backend.store, backend.bus
+    closers.append(lambda: changes.detach(store, bus))  # this backend's screens are gone
     backend.add_closers(closers)
     return backend
 
@@ -171,6 +174,7 @@ def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
     from ui.services import wallet_backend
 
     bus = bus or EventBus()
+    changes.attach(demo.store, bus)  # committed changes reach the screens as events
     closers: list[Any] = []
     extra: dict[str, Any] = {}
     prices = _recorded_prices()
@@ -189,6 +193,7 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
     from ui.services import wallet_backend
 
     bus = bus or EventBus()
+    changes.attach(store, bus)  # committed changes reach the screens as events
     with store.session() as s:
         networks.ensure_presets(s)
         current = preferences.get(s, "network.current")

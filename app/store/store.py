@@ -214,7 +214,10 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed on success, rolled back on any error."""
+        from app.store import changes  # announces what this unit of work commits
+
         with self._require_db().session() as s:
+            changes.track(s, self)
             yield s
 
     def keep_writer_lock(self, lock: WriterLock) -> None:

@@ -111,11 +111,25 @@ class DelegatesScreen(Screen):
         self.proposals_card.body.addLayout(self.proposals_box)
         self.outer.addWidget(self.proposals_card, 1)
         ctx.bridge.delegate_did_run.connect(lambda _e: self._reload_runs())
+        bridge = ctx.bridge
+        self.follow_changes(
+            bridge.proposals_did_change, bridge.alerts_did_change, bridge.delegates_did_change
+        )
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
         Op(self.backend.delegates).success(self._got_delegates).failure(self._failed).run()
         Op(self.backend.proposals).success(self._got_proposals).failure(self._failed).run()
+
+    def reload_changed(self, kinds: frozenset[str]) -> None:
+        # A run or a proposal must not rebuild the settings editors the user may be typing in.
+        if "delegates" in kinds:
+            self.refresh()
+            return
+        if "proposals" in kinds:
+            Op(self.backend.proposals).success(self._got_proposals).failure(self._failed).run()
+        if "alerts" in kinds:
+            self._reload_runs()
 
     def _failed(self, exc: BaseException) -> None:
         msg = exc.user_message() if isinstance(exc, WardenError) else f"Something failed: {exc}"

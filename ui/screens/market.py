@@ -152,6 +152,8 @@ class MarketScreen(Screen):
         grid.setRowStretch(2, 2)
         self.outer.addLayout(grid, 1)
         ctx.bridge.price_did_cross.connect(lambda _e: self.refresh())
+        # Stored candles draw the charts; the holdings (after transfers) the portfolio.
+        self.follow_changes(ctx.bridge.prices_did_change, ctx.bridge.transfers_did_change)
 
     def refresh(self) -> None:
         symbol = self.symbol.currentText()

@@ -130,6 +130,14 @@ class SendScreen(Screen):
             (self.fee_box, self.review_button),
         ):
             QWidget.setTabOrder(a, b)
+        bridge = ctx.bridge
+        self.follow_changes(
+            bridge.accounts_did_change,
+            bridge.contacts_did_change,
+            bridge.transfers_did_change,
+            bridge.tokens_did_change,
+            bridge.prices_did_change,
+        )
 
     def show_state(self, **state: Any) -> None:
         """Prefill from the assistant's confirmed action (recipient, amount, asset)."""
@@ -164,14 +172,17 @@ class SendScreen(Screen):
     def _loaded(self, data: tuple[Any, ...]) -> None:
         accounts, self.contacts, self.prices, self.known_history = data
         self.accounts = [a for a in accounts if a.kind != "watch"]
+        chosen = self.account_box.currentData()  # a reload keeps the account being used
         self.account_box.blockSignals(True)
         self.account_box.clear()
         for a in self.accounts:
             self.account_box.addItem(f"{a.name}  ({short_address(a.address)})", a.address)
+        self.account_box.setCurrentIndex(max(self.account_box.findData(chosen), 0))
         self.account_box.blockSignals(False)
         self.completer.model().setStringList(  # type: ignore[attr-defined]
             [f"{c.name} <{c.address}>" for c in self.contacts]
         )
+        self._check_recipient()  # a contact added meanwhile is now known, or a look-alike
         self._account_changed()
 
     def _account_changed(self, *_a: object) -> None:
@@ -185,11 +196,12 @@ class SendScreen(Screen):
 
     def _got_assets(self, rows: list[BalanceRow]) -> None:
         self.assets = rows
-        current = self.asset_box.currentText()
+        # By symbol, not by text: the text holds the balance, which a reload changes.
+        current = self.asset_box.currentData()
         self.asset_box.clear()
         for r in rows:
             self.asset_box.addItem(f"{r.symbol}  ({format_amount(r.amount)} available)", r.symbol)
-        idx = self.asset_box.findText(current)
+        idx = self.asset_box.findData(current)
         if idx >= 0:
             self.asset_box.setCurrentIndex(idx)
         self._select_wanted_asset()

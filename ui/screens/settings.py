@@ -118,6 +118,7 @@ class SettingsScreen(Screen):
         self.outer.addLayout(grid, 1)
         self.error = error_label()
         self.outer.addWidget(self.error)
+        self.follow_changes(ctx.bridge.networks_did_change, ctx.bridge.settings_did_change)
 
     def refresh(self) -> None:
         b = self.backend

@@ -167,10 +167,33 @@ class WalletScreen(Screen):
         self.outer.addWidget(self.tabs, 1)
         ctx.bridge.transfer_did_arrive.connect(lambda _e: self.refresh())
         ctx.bridge.transaction_did_confirm.connect(lambda _e: self.refresh())
+        bridge = ctx.bridge
+        self.follow_changes(
+            bridge.accounts_did_change,
+            bridge.contacts_did_change,
+            bridge.transfers_did_change,
+            bridge.tokens_did_change,
+            bridge.prices_did_change,
+        )
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
         Op(self.backend.accounts).success(self._got_accounts).failure(self._failed).run()
+        self._load_contacts()
+
+    def reload_changed(self, kinds: frozenset[str]) -> None:
+        if "accounts" in kinds:
+            self.refresh()  # accounts, then the chosen account's balances and history
+            return
+        acc = self.current_account()
+        if "contacts" in kinds:
+            self._load_contacts()
+        if acc is not None and kinds & {"transfers", "tokens", "prices"}:
+            self._load_balances(acc)
+        if acc is not None and kinds & {"contacts", "transfers", "tokens"}:
+            self._load_history(acc)  # names and symbols in the history come from these
+
+    def _load_contacts(self) -> None:
         Op(self.backend.contacts).success(self.contacts_model.set_rows).failure(self._failed).run()
 
     def current_account(self) -> AccountRow | None:
@@ -202,12 +225,29 @@ class WalletScreen(Screen):
         self.send_button.setEnabled(acc.kind != "watch")
         show_message(self.error, "")
         self.total.setText("…")
-        Op(lambda: self.backend.balances(acc.address), lane="network").success(
-            self._got_balances
-        ).failure(self._balances_failed).run()
-        Op(lambda: self.backend.history(acc.address)).success(self._got_history).failure(
-            self._failed
+        self._load_balances(acc)
+        self._load_history(acc)
+
+    def _is_current(self, acc: AccountRow) -> bool:
+        """A reload for an account the user has since left is dropped, not drawn."""
+        shown = self.current_account()
+        return shown is not None and shown.address == acc.address
+
+    def _load_balances(self, acc: AccountRow) -> None:
+        def got(rows: list[BalanceRow]) -> None:
+            if self._is_current(acc):
+                self._got_balances(rows)
+
+        Op(lambda: self.backend.balances(acc.address), lane="network").success(got).failure(
+            self._balances_failed
         ).run()
+
+    def _load_history(self, acc: AccountRow) -> None:
+        def got(rows: list[HistoryRow]) -> None:
+            if self._is_current(acc):
+                self._got_history(rows)
+
+        Op(lambda: self.backend.history(acc.address)).success(got).failure(self._failed).run()
 
     def _got_balances(self, rows: list[BalanceRow]) -> None:
         self.balances.setRowCount(len(rows))

@@ -57,16 +57,19 @@ def register(sub: Any) -> None:
 def _runner(store: Any, chain: Any = None, notifier: Any = None) -> Any:
     from app.events import EventBus
     from app.notify import LogBackend, Notifier
+    from app.store import changes
     from delegates import load_builtin
     from delegates.runtime.registry import REGISTRY
     from delegates.runtime.runner import Runner
 
     load_builtin()
     services = {"balances": _balances_port(store, chain)} if chain is not None else {}
+    bus = EventBus()
+    changes.attach(store, bus)  # delegates can follow what is committed to the store
     return Runner(
         REGISTRY,
         store,
-        EventBus(),
+        bus,
         notifier or Notifier(LogBackend()),
         chain=chain,
         services=services,
