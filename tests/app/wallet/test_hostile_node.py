@@ -314,3 +314,15 @@ def test_an_http_error_status_is_a_network_error(node: HostileNode) -> None:
     with pytest.raises(NetworkError, match="HTTP status 503") as err:
         client.block_number()
     assert "evil" not in str(err.value)
+
+
+def test_the_delegates_node_connection_is_bounded_too(node: HostileNode) -> None:
+    """`warden delegates run --rpc URL` reads balances through the same bounded provider."""
+    from app.wallet.rpc_transport import ResponseTooLarge
+    from warden.commands.delegates import _web3
+
+    w3 = _web3(node.url)
+    node.answer("eth_getBalance", huge(50 * MB, declare_length=True))
+    with pytest.raises(ResponseTooLarge):
+        w3.eth.get_balance(USER)
+    assert node.sent_bytes < 50 * MB
