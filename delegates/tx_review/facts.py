@@ -79,6 +79,9 @@ class Facts:
     native_price_usd: float | None = None
     now: datetime | None = None
     native_symbol: str = "ETH"
+    # base units from which a native send is large whatever the balance; None: the default
+    # for native_symbol (rules.large_native_default)
+    large_native: int | None = None
 
     @classmethod
     def from_dict(cls, data: Any) -> Facts:
@@ -139,6 +142,7 @@ class Facts:
             except ValueError:
                 now = None
         sym = data.get("native_symbol")
+        large = to_int(data.get("large_native"))
         return cls(
             phishing_domains=_phishing_domains(data.get("phishing_domains")),
             accounts=accounts,
@@ -153,6 +157,7 @@ class Facts:
             native_price_usd=_num(data.get("native_price_usd")),
             now=now,
             native_symbol=sym if isinstance(sym, str) and sym else "ETH",
+            large_native=large if large is not None and large > 0 else None,
         )
 
     def account(self, address: str) -> Account:

@@ -14,7 +14,10 @@ origins, labels and cached verification flags. Whatever cannot be read stays unk
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.review_types import ReviewOutcome
@@ -33,6 +36,25 @@ SEL_SUPPORTS = "0x01ffc9a7"
 IFACE_721 = "80ac58cd"
 IFACE_1155 = "d9b67a26"
 MAX_ADDRESSES = 24  # a hostile request naming thousands of addresses cannot stall the review
+# The node's answers are untrusted: a balance outside uint256 or a block number past this is
+# nonsense (and a binary search over a 100,000-digit head would never end).
+UINT256_MAX = 2**256 - 1
+BLOCK_MAX = 2**48
+# All the node questions of one review share this budget; past it the rest stays unknown
+# (each call also has its own deadline in the chain client's provider).
+FACTS_BUDGET_S = 30.0
+GENESIS_TS = 1_438_269_973  # Ethereum's first block (30 July 2015): no chain is older
+
+
+class OutOfTime(Exception):
+    """The review's budget for questions to the node is spent; what is unread stays unknown."""
+
+
+def node_int(value: Any, high: int) -> int | None:
+    """An integer the node reported, when it is one and within [0, high]; else None."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        return None
+    return int(value)
 
 
 class NodeReviewer:
@@ -48,6 +70,8 @@ class NodeReviewer:
         simulate: bool = True,
         native_symbol: str = "ETH",
         native_price_usd: float | None = None,
+        large_native: Decimal | int | str | None = None,
+        facts_budget_s: float = FACTS_BUDGET_S,
     ) -> None:
         self.w3 = getattr(w3, "w3", w3)  # a ChainClient or a Web3
         self.db = db
@@ -56,8 +80,18 @@ class NodeReviewer:
         self.simulate_enabled = simulate
         self.native_symbol = native_symbol
         self.native_price_usd = native_price_usd
+        # whole coins from which a native send is large whatever the balance (None: the
+        # rules' default for the symbol)
+        self.large_native = _base_units(large_native)
+        self.facts_budget_s = facts_budget_s
+        self._budget = threading.local()  # per thread: one reviewer may serve several
 
     # --- node access ----------------------------------------------------------------
+    def _spend(self) -> None:
+        until = getattr(self._budget, "until", None)
+        if until is not None and time.monotonic() > until:
+            raise OutOfTime()
+
     def rpc(self, method: str, params: list[Any]) -> Any:
         resp = self.w3.provider.make_request(method, params)
         if isinstance(resp, dict) and resp.get("error"):
@@ -67,15 +101,21 @@ class NodeReviewer:
     def _code(self, address: str, block: int | str = "latest") -> bytes:
         from eth_utils import to_checksum_address
 
-        return bytes(self.w3.eth.get_code(to_checksum_address(address), block))
+        self._spend()
+        code = self.w3.eth.get_code(to_checksum_address(address), block)
+        if not isinstance(code, bytes | bytearray):
+            raise TypeError("the node's code is not bytes")
+        return bytes(code)
 
     def _call(self, to: str, data: str) -> bytes | None:
         from eth_utils import to_checksum_address
 
         try:
-            return bytes(self.w3.eth.call({"to": to_checksum_address(to), "data": data}))
-        except Exception:  # reverts and missing functions both mean "not answered"
+            self._spend()
+            raw = self.w3.eth.call({"to": to_checksum_address(to), "data": data})
+        except Exception:  # reverts, missing functions and a spent budget: "not answered"
             return None
+        return bytes(raw) if isinstance(raw, bytes | bytearray) else None
 
     def creation_block(self, address: str, latest: int) -> int | None:
         """The first block at which ``address`` has code (binary search; None if unknown)."""
@@ -136,15 +176,23 @@ class NodeReviewer:
                 if block is not None:
                     self._cache(address, True, block)
             if block is not None:
-                try:
-                    ts = int(self.w3.eth.get_block(block)["timestamp"])
-                    age = max(0.0, (now_ts - ts) / 86_400)
-                except Exception:
-                    age = None
+                age = self._age_days(block, now_ts)
         return Account(
             is_contract=is_contract, age_days=age, verified_source=verified,
             label=self._label(address) or known,
         )  # fmt: skip
+
+    def _age_days(self, block: int, now_ts: float) -> float | None:
+        """Days since ``block``, when the node gives it a plausible time (after 2015, not
+        more than a day in the future); otherwise unknown."""
+        try:
+            self._spend()
+            ts = node_int(self.w3.eth.get_block(block)["timestamp"], int(now_ts) + 86_400)
+        except Exception:
+            return None
+        if ts is None or ts < GENESIS_TS:
+            return None
+        return max(0.0, (now_ts - ts) / 86_400)
 
     def token(self, address: str) -> Token | None:
         from eth_abi import decode
@@ -245,8 +293,12 @@ class NodeReviewer:
         accounts: dict[str, Account] = {}
         token_facts: dict[str, Token] = {}
         balances: dict[str, int] = {}
+        self._budget.until = time.monotonic() + self.facts_budget_s
         try:
-            latest = int(self.w3.eth.block_number)
+            self._spend()
+            latest = node_int(self.w3.eth.block_number, BLOCK_MAX)
+            if latest is None:
+                raise ValueError("the node's block number is not a plausible one")
             for a in addresses:
                 accounts[a] = self.account(a, latest, now.timestamp())
             for t in tokens:
@@ -261,9 +313,16 @@ class NodeReviewer:
             if len(user) == 42:
                 from eth_utils import to_checksum_address
 
-                balances[NATIVE] = int(self.w3.eth.get_balance(to_checksum_address(user)))
+                self._spend()
+                # a balance the node makes up can only add findings: large_transfer also has
+                # an absolute threshold, and a balance that is no uint256 stays unknown
+                native = node_int(self.w3.eth.get_balance(to_checksum_address(user)), UINT256_MAX)
+                if native is not None:
+                    balances[NATIVE] = native
         except Exception as exc:  # the node failed part-way: what was read stands, rest unknown
             log.warning("facts from the node are incomplete: %s", type(exc).__name__)
+        finally:
+            self._budget.until = None
         return Facts(
             accounts=accounts,
             tokens=token_facts,
@@ -276,6 +335,7 @@ class NodeReviewer:
             native_price_usd=self.native_price_usd,
             now=now,
             native_symbol=self.native_symbol,
+            large_native=self.large_native,
         )
 
     def simulate(self, request: dict[str, Any]) -> dict[str, Any] | None:
@@ -293,6 +353,17 @@ class NodeReviewer:
             facts = Facts(now=datetime.now(UTC), native_symbol=self.native_symbol)
         sim = self.simulate(request)
         return review_request(request, facts, explainer=self.explainer, simulation=sim)
+
+
+def _base_units(coins: Decimal | int | str | None) -> int | None:
+    """Whole native coins (18 decimals) as base units; None for none or nonsense."""
+    if coins is None:
+        return None
+    try:
+        units = int(Decimal(str(coins)).scaleb(18))
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+    return units if units > 0 else None
 
 
 def _checksum(address: str) -> str:

@@ -21,6 +21,19 @@ PERMIT2_MAX = 2**160 - 1
 FAR_MORE = 1000  # "far more than the balance": this many times it
 NEW_CONTRACT_DAYS = 30
 DAY = 86_400
+NATIVE_DECIMALS = 18
+# large_transfer's absolute threshold, in whole coins, by native symbol: tens of thousands of
+# dollars at today's prices (Facts.large_native overrides it). A coin not listed is judged
+# like ETH: at worst a caution too many on a cheap coin, never one too few on a dear one.
+LARGE_NATIVE_UNITS: dict[str, int] = {
+    "ETH": 10,
+    "BNB": 50,
+    "AVAX": 1_000,
+    "POL": 100_000,
+    "MATIC": 100_000,
+    "XDAI": 30_000,
+}
+LARGE_NATIVE_UNITS_UNKNOWN = 10
 
 
 class Rules:
@@ -282,15 +295,7 @@ class Rules:
             if t.from_user and t.recipient != self.user:  # to oneself nothing leaves
                 totals[t.asset] = totals.get(t.asset, 0) + t.amount
         for asset, moved in totals.items():
-            bal = self.facts.balance(asset)
-            if bal is not None and moved > 0 and 2 * moved > bal:
-                share = f"{100 * moved / bal:.0f}%" if bal else "more than all"
-                self.add(
-                    "large_transfer",
-                    "caution",
-                    f"This moves {amount(asset, moved, self.facts)}, {share} of your balance "
-                    f"of {amount(asset, bal, self.facts)}.",
-                )
+            self.large_transfer(asset, moved)
         known = set(self.facts.address_book) | set(self.facts.past_counterparties)
         known.add(self.user)
         for target in self._targets():
@@ -311,6 +316,29 @@ class Rules:
                     "caution",
                     f"You have never sent to or called {addr(target, self.facts)} before.",
                 )
+
+    def large_transfer(self, asset: str, moved: int) -> None:
+        """More than half the balance, or at least the absolute threshold. The balance comes
+        from the node, so it can only add this finding: a node that reports a huge balance
+        does not make a large send small."""
+        if moved <= 0:
+            return
+        bal = self.facts.balance(asset)
+        share = bal is not None and 2 * moved > bal
+        limit = large_native_limit(self.facts) if asset == NATIVE else None
+        absolute = limit is not None and moved >= limit
+        if not (share or absolute):
+            return
+        parts = [f"This moves {amount(asset, moved, self.facts)}"]
+        if share and bal is not None:
+            pct = f"{100 * moved / bal:.0f}%" if bal else "more than all"
+            parts.append(f"{pct} of your balance of {amount(asset, bal, self.facts)}")
+        if absolute and limit is not None:
+            parts.append(
+                f"at least {amount(asset, limit, self.facts)}, from which Warden calls a send "
+                "large whatever the balance"
+            )
+        self.add("large_transfer", "caution", ", ".join(parts) + ".")
 
     # --- marketplace orders ---------------------------------------------------------
     def orders(self) -> None:
@@ -374,6 +402,14 @@ class Rules:
                 + (f"; and {len(reasons) - 3} more problem(s)" if len(reasons) > 3 else "")
                 + ".",
             )
+
+
+def large_native_limit(facts: Facts) -> int:
+    """Base units of the native coin from which a send is large whatever the balance."""
+    if facts.large_native is not None:
+        return facts.large_native
+    units = LARGE_NATIVE_UNITS.get(facts.native_symbol.upper(), LARGE_NATIVE_UNITS_UNKNOWN)
+    return units * 10**NATIVE_DECIMALS
 
 
 def _origin_text(origin: str | None) -> str:

@@ -34,8 +34,8 @@ def changes_from_logs(logs: list[dict[str, Any]], user: str) -> tuple[list[dict]
     inc: list[dict[str, Any]] = []
     for log in logs:
         topics = [str(t).lower() for t in log.get("topics") or []]
-        if not topics:
-            continue
+        if not topics or any(len(t) != 66 for t in topics):
+            continue  # a topic is 32 bytes: anything else is no event Warden can read
         asset = norm(log.get("address"))
         data = str(log.get("data") or "0x")
         if topics[0] == TRANSFER and len(topics) in (3, 4):
@@ -110,10 +110,72 @@ def simulate(rpc: Rpc, request: dict[str, Any]) -> dict[str, Any] | None:
     user = norm(request.get("from"))
     for attempt in (_simulate_v1, _trace_call):
         try:
-            return attempt(rpc, tx, user)
+            sim = attempt(rpc, tx, user)
         except Exception as exc:  # method missing or unsupported here: try the next, else none
             log.debug("%s unavailable: %s", attempt.__name__, type(exc).__name__)
+            continue
+        # what the node says must agree with what the transaction itself says it moves;
+        # the summary then leaves the simulation out (describe_changes)
+        sim["mismatch"] = [list(m) for m in contradictions(sim, request)]
+        return sim
     return None
+
+
+SEL_TRANSFER = bytes.fromhex("a9059cbb")
+SEL_TRANSFER_FROM = bytes.fromhex("23b872dd")
+
+
+def contradictions(sim: dict[str, Any], request: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """(asset, moved by the transaction, moved in the simulation) wherever the node's
+    simulation contradicts the transaction: the native value sent, or the token amount (or
+    item) a top-level transfer / transferFrom moves from the user. A simulation that says
+    the transaction fails moves nothing and is judged by simulation_reverted instead."""
+    params = request.get("params")
+    if not sim.get("ok", True) or not isinstance(params, dict):
+        return []
+    user = norm(request.get("from"))
+    to = norm(params.get("to"))
+    out = [e for e in sim.get("assets_out") or [] if isinstance(e, dict)]
+    found: list[tuple[str, int, int]] = []
+    value = to_int(params.get("value")) or 0
+    sent = value if to != user else 0  # to oneself nothing leaves
+    native = sum(_units(e) for e in out if e.get("asset") == NATIVE)
+    if native != sent:
+        found.append((NATIVE, sent, native))
+    moved = _token_move(params, user)
+    if moved is not None and to:
+        units = sum(_units(e) for e in out if e.get("asset") == to and e.get("token_id") is None)
+        item = any(e.get("asset") == to and e.get("token_id") == moved for e in out)
+        if units < moved and not item:
+            found.append((to, moved, units))
+    return found
+
+
+def _units(entry: dict[str, Any]) -> int:
+    amount = entry.get("amount")
+    return amount if isinstance(amount, int) and amount > 0 else 0
+
+
+def _token_move(params: dict[str, Any], user: str) -> int | None:
+    """The amount (or ERC-721 id) a top-level transfer / transferFrom moves from the user to
+    someone else; None when the call is neither, or moves nothing of the user's."""
+    text = params.get("data", params.get("input"))
+    if not isinstance(text, str) or not text.startswith("0x") or len(text) > 1_000_000:
+        return None
+    try:
+        data = bytes.fromhex(text[2:])
+    except ValueError:
+        return None
+    if data[:4] == SEL_TRANSFER and len(data) >= 68:
+        src, dst, amount = user, "0x" + data[16:36].hex(), int.from_bytes(data[36:68], "big")
+    elif data[:4] == SEL_TRANSFER_FROM and len(data) >= 100:
+        src, dst = "0x" + data[16:36].hex(), "0x" + data[48:68].hex()
+        amount = int.from_bytes(data[68:100], "big")
+    else:
+        return None
+    if src != user or dst == user or amount == 0:
+        return None
+    return amount
 
 
 def simulation_findings(
@@ -121,6 +183,15 @@ def simulation_findings(
 ) -> list[Finding]:
     """Rules that need the simulated balance changes."""
     found: list[Finding] = []
+    mismatch = contradictions(sim, request)
+    if mismatch:
+        found.append(Finding(
+            "simulation_mismatch",
+            "caution",
+            "The node's simulation does not match the transaction: "
+            + "; ".join(_mismatch_text(m, facts) for m in mismatch[:2])
+            + ". Warden does not trust this simulation and does not show its balance changes.",
+        ))  # fmt: skip
     if not sim.get("ok", True):
         found.append(Finding("simulation_reverted", "caution",
                              "The simulation says this transaction would fail (revert); it would "
@@ -142,6 +213,16 @@ def simulation_findings(
     return found
 
 
+def _mismatch_text(m: tuple[str, int, int], facts: Facts) -> str:
+    asset, expected, shown = m
+    if asset != NATIVE and facts.token(asset).standard in ("erc721", "erc1155"):
+        moves = amount(asset, 1, facts, token_id=expected)
+    else:
+        moves = amount(asset, expected, facts)
+    said = amount(asset, shown, facts) if shown else "nothing"
+    return f"the transaction moves {moves}, the simulation {said}"
+
+
 def _plain_transfer(dec: Decoded) -> bool:
     return (
         bool(dec.transfers)
@@ -158,7 +239,10 @@ def _entry_text(e: dict[str, Any], facts: Facts) -> str:
 
 
 def describe_changes(sim: dict[str, Any], facts: Facts) -> str:
-    """'Simulated: you send …; you receive …' for the summary."""
+    """'Simulated: you send …; you receive …' for the summary; nothing of a simulation that
+    contradicts the transaction."""
+    if sim.get("mismatch"):
+        return "The node's simulation does not match the transaction, so it is not shown."
     out = [_entry_text(dict(e, counterparty=None), facts) for e in sim.get("assets_out") or []]
     inc = [_entry_text(dict(e, counterparty=None), facts) for e in sim.get("assets_in") or []]
     if not sim.get("ok", True):

@@ -98,7 +98,9 @@ def _web3(url: str | None) -> Any:
         return None
     from web3 import Web3
 
-    return Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 20}))
+    from app.wallet.rpc_transport import BoundedHTTPProvider
+
+    return Web3(BoundedHTTPProvider(url, deadline_s=20))  # one deadline per call, capped answers
 
 
 def _list(args: argparse.Namespace) -> int:
