@@ -37,34 +37,33 @@ class PreparedSend:
 
 
 class StoreReviewer:
-    """Reviews with the facts the store knows (address book, past counterparties, blocklist),
-    for when the node-backed reviewer is not available. Unknown facts stay unknown."""
+    """Reviews with the facts the store knows, for when the node-backed reviewer is not
+    available: the same stored facts as that reviewer (``app.wallet.stored_facts``: only what
+    the user's own key sent counts as a past counterparty). Unknown facts stay unknown."""
 
-    def __init__(self, store: SessionSource, native_symbol: str = "ETH") -> None:
+    def __init__(
+        self, store: SessionSource, native_symbol: str = "ETH", chain_id: int | None = None
+    ) -> None:
         self.store = store
         self.native_symbol = native_symbol
+        self.chain_id = chain_id  # None: the chain the request names
+
+    def facts(self, request: dict[str, Any]) -> dict[str, Any]:
+        from app.wallet.stored_facts import stored_facts
+        from delegates.tx_review.facts import norm, to_int
+
+        asked = request if isinstance(request, dict) else {}
+        named = asked.get("chain_id")
+        chain = self.chain_id
+        if chain is None and not isinstance(named, bool):
+            chain = to_int(named)
+        found = stored_facts(self.store, user=norm(asked.get("from")), chain_id=chain)
+        return {**found.as_dict(), "native_symbol": self.native_symbol}
 
     def review(self, request: dict[str, Any]) -> ReviewOutcome:
-        from sqlalchemy import select
-
-        from app.store import schema as s
         from delegates.tx_review import review_request
 
-        with self.store.session() as ses:
-            book = [c.address for c in ses.scalars(select(s.Contact))]
-            past = [t.recipient or "" for t in ses.scalars(select(s.Transfer))] + [
-                t.sender for t in ses.scalars(select(s.Transfer))
-            ]
-            blocked = [b.address for b in ses.scalars(select(s.BlocklistEntry))]
-            trusted = [o.origin for o in ses.scalars(select(s.TrustedOrigin))]
-        facts = {
-            "address_book": book,
-            "past_counterparties": [p for p in past if p],
-            "blocklist": blocked,
-            "trusted_origins": trusted,
-            "native_symbol": self.native_symbol,
-        }
-        return review_request(request, facts)
+        return review_request(request, self.facts(request))
 
 
 class WalletServices:
