@@ -4,13 +4,15 @@ The node-backed reviewer and the fallback reviewer both read their stored facts 
 two can never disagree about who counts as known.
 
 A *past counterparty* is an address the user chose: the recipient (and the token contract)
-of a transaction the user's own key signed. That is a row the wallet itself recorded when it
-sent (``sender._record`` gives it a nonce), or a transaction found in a block whose ``from``
-is the user (the node recovers ``from`` from the signature; the history scan stores it with
-``log_index == -1`` and no token). A Transfer *log* is never enough: any contract can emit
-``Transfer(victim, anyone, 0)``, which is how address poisoners plant look-alikes. Rows
-that moved nothing (amount 0) never count, and neither do transactions that never reached
-the chain (failed, dropped, replaced).
+of a transaction the user's own key signed. Such a row carries the transaction's nonce: the
+wallet records it when it sends (``sender._record``), and the history scan when the block
+shows the user sent it (the node recovers ``from`` from the signature; for a token, the
+user's transaction called that token's ``transfer`` naming that recipient). Older scans
+left native sends from the user without a nonce (``log_index == -1``, no token): they count
+too. A Transfer *log* alone is never enough: any contract can emit ``Transfer(victim, anyone,
+0)``, which is how address poisoners plant look-alikes. Rows that moved nothing (amount 0)
+never count, and neither do transactions that never reached the chain (failed, dropped,
+replaced).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def _moved_something(row: Transfer) -> bool:
 
 
 def _signed_by_user(row: Transfer) -> bool:
-    """The wallet signed it (it has a nonce), or a block says the user sent it (no log)."""
+    """The user's key signed it (it has a nonce), or a block says the user sent it (no log)."""
     return row.nonce is not None or (row.log_index == -1 and row.token is None)
 
 

@@ -1,17 +1,22 @@
 """The review's stored facts from a real encrypted store: which history rows make an address
 a past counterparty. Rows are written the way ``sender._record`` (a nonce, log_index -1) and
 ``history.scan`` (a block transaction: log_index -1, no token; a Transfer log: log_index >= 0)
-write them; the chain-level path is covered on anvil in tests/delegates/tx_review."""
+write them; the last test scans the in-process EVM, and tests/delegates/tx_review covers the
+whole path (forged logs, real sends, both reviewers) on anvil."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from web3 import Web3
+
 from app.store import Store
 from app.store.schema import BlocklistEntry, Contact, Transfer, TrustedOrigin
-from app.wallet import accounts
+from app.wallet import accounts, history
+from app.wallet.demo import deploy_demo_token, token_artifact
 from app.wallet.stored_facts import StoredFacts, past_counterparties, stored_facts
-from tests.app.wallet.conftest import ADDR0, ADDR1, PHRASE
+from tests.app.wallet.conftest import ADDR0, ADDR1, PHRASE, Evm, fund, token_transfer
 
 CHAIN = 31337
 TOKEN = "0x" + "70" * 20
@@ -107,3 +112,27 @@ def test_lists_and_own_accounts(store: Store) -> None:
     )
     as_dict = found.as_dict()
     assert as_dict["own_accounts"] == sorted([ADDR0.lower(), ADDR1.lower()])
+
+
+def test_the_scan_marks_only_the_users_own_transfers(store: Store, evm: Evm) -> None:
+    """On the in-process EVM: the bank's own token send is marked as signed (its nonce); a
+    zero-value transferFrom in the bank's name, sent by someone else, is stored but not."""
+    user, other = evm.bank, evm.other
+    token = deploy_demo_token(evm.w3, user, "Test Dollar", "tUSD", 6, 10**12)
+    friend, dusted = _addr(0xF1), _addr(0xD5)
+    token_transfer(evm.w3, token, user, Web3.to_checksum_address(friend), 7)
+    fund(evm, Web3.to_checksum_address(_addr(0xE7)), 1)  # a native send by the user
+    contract = evm.w3.eth.contract(address=token, abi=token_artifact()["abi"])
+    evm.w3.eth.wait_for_transaction_receipt(
+        contract.functions.transferFrom(user, Web3.to_checksum_address(dusted), 0).transact(
+            {"from": other}
+        )
+    )
+    history.scan(store, evm.client, [user])
+    with store.session() as s:
+        rows = {r.recipient.lower(): r for r in s.scalars(select(Transfer)) if r.recipient}
+        assert rows[friend].nonce is not None and rows[friend].log_index >= 0
+        assert rows[_addr(0xE7)].nonce is not None
+        assert rows[dusted].direction == "out" and rows[dusted].nonce is None
+        past = past_counterparties(s, user, evm.client.chain_id)
+    assert past == {friend, _addr(0xE7), token.lower()}

@@ -46,6 +46,10 @@ FRIEND = to_checksum_address("0x" + "12" * 20)  # the wallet sent coins here
 FRIEND_TOKEN = to_checksum_address("0x" + "34" * 20)  # the wallet sent tokens here
 ELSEWHERE = to_checksum_address("0x" + "56" * 20)  # the user's key sent coins here, elsewhere
 ZERO_SENT = to_checksum_address("0x" + "78" * 20)  # the wallet sent 0 coins here
+# the user's key called the token's transfer() here, from another wallet
+TOKEN_ELSEWHERE = to_checksum_address("0x" + "9a" * 20)
+# the user clicked "claim" on a contract that then logged Transfer(user, CLAIMED, 1 ETH)
+CLAIMED = to_checksum_address("0x" + "bc" * 20)
 
 
 def forged_transfer_init(victim: str, to: str, amount: int) -> str:
@@ -54,6 +58,14 @@ def forged_transfer_init(victim: str, to: str, amount: int) -> str:
     store_amount = "7f" + amount.to_bytes(32, "big").hex() + "6000" + "52"
     topics = "73" + to[2:].lower() + "73" + victim[2:].lower() + "7f" + TRANSFER_TOPIC[2:]
     return "0x" + store_amount + topics + "6020" + "6000" + "a3" + "00"
+
+
+def forged_transfer_contract(victim: str, to: str, amount: int) -> str:
+    """Init code that deploys ``forged_transfer_init``'s code as the contract's runtime, so
+    every call to it emits the forged log: CODECOPY(0, 11, len); RETURN(0, len)."""
+    runtime = forged_transfer_init(victim, to, amount)[2:]
+    size = len(runtime) // 2
+    return "0x60" + f"{size:02x}" + "80" + "600b" + "6000" + "39" + "6000" + "f3" + runtime
 
 
 @dataclass
@@ -144,14 +156,29 @@ def test_forged_and_zero_value_transfers_are_not_counterparties(world: World) ->
 
 def test_what_the_users_key_sent_counts_for_both_reviewers(world: World) -> None:
     _poison(world)
-    world.transact({"from": world.user, "to": ELSEWHERE, "value": 10**15})  # another wallet
+    # the user's key, used from another wallet (anvil's account 0 is unlocked)
+    world.transact({"from": world.user, "to": ELSEWHERE, "value": 10**15})
+    token = world.w3.eth.contract(address=world.token, abi=token_artifact()["abi"])
+    world.w3.eth.wait_for_transaction_receipt(
+        token.functions.transfer(TOKEN_ELSEWHERE, 5).transact({"from": world.user})
+    )
+    # a transaction the user did sign, to a contract whose log names someone else
+    claim = world.w3.eth.send_transaction(
+        {"from": world.attacker, "data": forged_transfer_contract(world.user, CLAIMED, 10**18)}
+    )
+    claim_contract = world.w3.eth.wait_for_transaction_receipt(claim)["contractAddress"]
+    world.transact({"from": world.user, "to": claim_contract, "data": "0x4e71d92d"})  # claim()
     world.wallet_send(FRIEND, "0.01")
     world.wallet_send(FRIEND_TOKEN, "5", token=True)
     world.wallet_send(ZERO_SENT, "0")
     history.scan(world.store, world.client, [world.user, world.spare])
 
+    with world.store.session() as s:
+        logged = s.scalars(select(Transfer.recipient).where(Transfer.direction == "out")).all()
+    assert CLAIMED in logged  # stored as a send from the user, yet not a counterparty
+
     node, fallback = world.node_reviewer(), StoreReviewer(world.store)
-    known = {norm(a) for a in (FRIEND, FRIEND_TOKEN, ELSEWHERE, world.token)}
+    known = {norm(a) for a in (FRIEND, FRIEND_TOKEN, ELSEWHERE, TOKEN_ELSEWHERE, world.token)}
     request = world.send_request(FRIEND)
     stored = node.store_facts(norm(request["from"]))
     assert set(stored["past_counterparties"]) == known
@@ -162,6 +189,9 @@ def test_what_the_users_key_sent_counts_for_both_reviewers(world: World) -> None
     for to, first in (
         (FRIEND, False),
         (ELSEWHERE, False),
+        (TOKEN_ELSEWHERE, False),
+        (CLAIMED, True),  # the user's transaction, but the log is the contract's word
+        (claim_contract, True),  # called with no value: a zero-value transaction
         (ZERO_SENT, True),  # a zero-value send never counts
         (PLANTED, True),
         (DUSTED, True),
