@@ -105,7 +105,6 @@ def create_hd_wallet(
             hint="Derive more accounts with 'warden accounts add', or import a private key.",
         )
     text = normalize_phrase(phrase) if phrase is not None else new_phrase()
-    label = _name(session, name)
     register_secret(text)
     secret = Secret(kind="mnemonic", value=text)
     session.add(secret)
@@ -114,7 +113,7 @@ def create_hd_wallet(
     _check_new_address(session, address)
     row = Account(
         address=address,
-        name=label,
+        name=_name(session, name),
         kind="hd",
         hd_index=0,
         secret_id=secret.id,
@@ -132,14 +131,13 @@ def derive_next(session: Session, *, name: str | None = None) -> AccountInfo:
             "This wallet has no recovery phrase to derive accounts from.",
             hint="Create one with 'warden init', or import a key with --import-key.",
         )
-    label = _name(session, name)
     used = set(session.scalars(select(Account.hd_index).where(Account.secret_id == secret.id)))
     index = next(i for i in range(len(used) + 1) if i not in used)
     address = signing.derive_address(session, secret.id, index)
     _check_new_address(session, address)
     row = Account(
         address=address,
-        name=label,
+        name=_name(session, name),
         kind="hd",
         hd_index=index,
         secret_id=secret.id,
@@ -157,7 +155,6 @@ def import_private_key(session: Session, key: str, *, name: str | None = None) -
             "A private key is 64 hex digits (optionally after 0x).",
             hint="Check that the whole key was pasted.",
         )
-    label = _name(session, name)
     register_secret("0x" + body.lower())
     try:
         address = EthAccount.from_key("0x" + body).address
@@ -167,7 +164,7 @@ def import_private_key(session: Session, key: str, *, name: str | None = None) -
     secret = Secret(kind="private_key", value="0x" + body.lower())
     session.add(secret)
     session.flush()
-    row = Account(address=address, name=label, kind="imported", secret_id=secret.id)
+    row = Account(address=address, name=_name(session, name), kind="imported", secret_id=secret.id)
     session.add(row)
     session.flush()
     return _info(row)

@@ -74,10 +74,10 @@ class Facts:
     past_counterparties: frozenset[str] = frozenset()
     blocklist: frozenset[str] = frozenset()
     trusted_origins: tuple[str, ...] = ()
-    own_accounts: frozenset[str] = frozenset()  # the wallet's accounts with a key
     native_price_usd: float | None = None
     now: datetime | None = None
     native_symbol: str = "ETH"
+    own_accounts: frozenset[str] = frozenset()  # the wallet's accounts with a key
 
     @classmethod
     def from_dict(cls, data: Any) -> Facts:
@@ -148,10 +148,10 @@ class Facts:
             trusted_origins=tuple(t for t in trusted if isinstance(t, str))
             if isinstance(trusted, list)
             else (),
-            own_accounts=addr_set("own_accounts"),
             native_price_usd=_num(data.get("native_price_usd")),
             now=now,
             native_symbol=sym if isinstance(sym, str) and sym else "ETH",
+            own_accounts=addr_set("own_accounts"),
         )
 
     def account(self, address: str) -> Account:
