@@ -155,14 +155,10 @@ class Backend:
             return [AccountRow(a.address, a.name, a.kind) for a in rows]
 
     def rename_account(self, address: str, name: str) -> None:
-        name = name.strip()
-        if not name:
-            raise WardenError("An account needs a name.", hint="Type a name and try again.")
+        from app.wallet import accounts
+
         with self._session() as ses:
-            acc = ses.scalar(select(s.Account).where(s.Account.address == address))
-            if acc is None:
-                raise WardenError(f"No account {address}.")
-            acc.name = name
+            accounts.rename_account(ses, address, name)  # not a contact's name
 
     def add_account(self, name: str) -> AccountRow:
         wallet = self.service("wallet")

@@ -49,6 +49,8 @@ CODE_TITLES = {
     "address_poisoning": "Possible address poisoning",
     "lookalike_origin": "Look-alike website",
     "unknown_contract_call": "Unknown contract call",
+    "burn_address": "Sending to a burn address",
+    "own_account": "Your own account",
 }
 
 

@@ -16,6 +16,7 @@ from app.logs import register_secret
 from app.store.schema import Account, Secret
 from app.wallet import signing
 from app.wallet.addresses import validate_address
+from app.wallet.names import check_account_name, name_is_free
 
 EthAccount.enable_unaudited_hdwallet_features()
 
@@ -62,8 +63,36 @@ def _check_new_address(session: Session, address: str) -> None:
 
 
 def _default_name(session: Session) -> str:
+    """The first free 'Account N', N counting up from the number of accounts: free of any
+    account's or contact's name."""
     count = session.scalar(select(func.count()).select_from(Account)) or 0
-    return f"Account {count + 1}"
+    number = count + 1
+    while not name_is_free(session, f"Account {number}"):
+        number += 1
+    return f"Account {number}"
+
+
+def _name(session: Session, name: str | None) -> str:
+    """The name given (checked against the contacts' names), or a free default."""
+    text = (name or "").strip()
+    if not text:
+        return _default_name(session)
+    check_account_name(session, text)
+    return text
+
+
+def rename_account(session: Session, address: str, name: str) -> AccountInfo:
+    """Give an account another name (not one a contact has)."""
+    text = (name or "").strip()
+    if not text:
+        raise InvalidInput("An account needs a name.", hint="Type a name and try again.")
+    row = session.scalars(select(Account).where(Account.address == address)).first()
+    if row is None:
+        raise InvalidInput(f"No account {address}.", hint="See them with 'warden accounts'.")
+    check_account_name(session, text)
+    row.name = text
+    session.flush()
+    return _info(row)
 
 
 def create_hd_wallet(
@@ -84,7 +113,7 @@ def create_hd_wallet(
     _check_new_address(session, address)
     row = Account(
         address=address,
-        name=name or _default_name(session),
+        name=_name(session, name),
         kind="hd",
         hd_index=0,
         secret_id=secret.id,
@@ -108,7 +137,7 @@ def derive_next(session: Session, *, name: str | None = None) -> AccountInfo:
     _check_new_address(session, address)
     row = Account(
         address=address,
-        name=name or _default_name(session),
+        name=_name(session, name),
         kind="hd",
         hd_index=index,
         secret_id=secret.id,
@@ -146,9 +175,7 @@ def import_private_key(session: Session, key: str, *, name: str | None = None) -
     secret = Secret(kind="private_key", value=normalized)
     session.add(secret)
     session.flush()
-    row = Account(
-        address=address, name=name or _default_name(session), kind="imported", secret_id=secret.id
-    )
+    row = Account(address=address, name=_name(session, name), kind="imported", secret_id=secret.id)
     session.add(row)
     session.flush()
     return _info(row)
@@ -157,7 +184,7 @@ def import_private_key(session: Session, key: str, *, name: str | None = None) -
 def add_watch(session: Session, address: str, *, name: str | None = None) -> AccountInfo:
     checked = validate_address(address)
     _check_new_address(session, checked)
-    row = Account(address=checked, name=name or _default_name(session), kind="watch")
+    row = Account(address=checked, name=_name(session, name), kind="watch")
     session.add(row)
     session.flush()
     return _info(row)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInput
 from app.store.schema import Contact
 from app.wallet.addresses import validate_address
+from app.wallet.names import check_contact_name
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ def add_contact(session: Session, address: str, name: str, note: str = "") -> Co
     name = (name or "").strip()
     if not name:
         raise InvalidInput("A contact needs a name.")
+    check_contact_name(session, name)
     clash = session.scalars(select(Contact).where(Contact.name == name)).first()
     if clash is not None and clash.address != checked:
         raise InvalidInput(

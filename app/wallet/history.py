@@ -38,6 +38,7 @@ class Found:
     recipient: str | None
     token: str | None
     amount: int
+    nonce: int | None = None  # set only when the account's own key signed the transaction
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,15 @@ def scan(
     found: dict[str, list[Found]] = {a: [] for a in accounts}
     times: dict[int, datetime | None] = {}
     lowered = {a.lower(): a for a in accounts}
+    signed: dict[str, Any] = {}  # transactions the accounts sent, by hash
     # Native coin: every transaction with value in the range.
     for number in range(first, last + 1):
         block = client.block(number, full=True)
         ts = datetime.fromtimestamp(int(block["timestamp"]), UTC)
         times[number] = ts
         for tx in block.get("transactions", []):
+            if str(tx["from"]).lower() in lowered:
+                signed[_hex(tx["hash"])] = tx
             value = int(tx.get("value", 0))
             if not value:
                 continue
@@ -105,8 +109,9 @@ def scan(
             for who in {frm.lower(), to.lower()} & lowered.keys():
                 account = lowered[who]
                 if number >= starts[account]:
+                    nonce = int(tx["nonce"]) if who == frm.lower() else None
                     found[account].append(
-                        Found(_hex(tx["hash"]), -1, number, ts, frm, to or None, None, value)
+                        Found(_hex(tx["hash"]), -1, number, ts, frm, to or None, None, value, nonce)
                     )
     # ERC-20: Transfer logs to or from each account.
     for account in accounts:
@@ -121,6 +126,8 @@ def scan(
                     continue  # an ERC-721 Transfer has the id indexed too
                 t = entry["topics"]
                 number = int(entry["blockNumber"])
+                recipient = to_checksum_address("0x" + _hex(t[2])[-40:])
+                tx = signed.get(_hex(entry["transactionHash"])) if position == 1 else None
                 found[account].append(
                     Found(
                         _hex(entry["transactionHash"]),
@@ -128,9 +135,10 @@ def scan(
                         number,
                         times.get(number),
                         to_checksum_address("0x" + _hex(t[1])[-40:]),
-                        to_checksum_address("0x" + _hex(t[2])[-40:]),
+                        recipient,
                         to_checksum_address(entry["address"]),
                         int(_hex(entry["data"]), 16) if _hex(entry["data"]) != "0x" else 0,
+                        _signed_transfer_nonce(tx, account, str(entry["address"]), recipient),
                     )
                 )
     new_in: list[transfer_did_arrive] = []
@@ -212,7 +220,7 @@ def _merge(s: Session, chain_id: int, account: str, f: Found) -> str | None:
             recipient=to_checksum_address(f.recipient) if f.recipient else None,
             token=f.token,
             amount=str(f.amount),
-            nonce=None,
+            nonce=f.nonce,
             status="confirmed",
             hidden=False,
             note="",
@@ -228,6 +236,29 @@ def _merge(s: Session, chain_id: int, account: str, f: Found) -> str | None:
     )
     inserted = s.execute(stmt).rowcount  # type: ignore[attr-defined]
     return direction if inserted else None
+
+
+def _signed_transfer_nonce(tx: Any, account: str, token: str, recipient: str) -> int | None:
+    """The nonce of ``tx`` when ``account`` signed it as this very transfer: sent to the
+    token contract, naming ``recipient`` in ``transfer``/``transferFrom``. A Transfer log alone
+    proves nothing (any contract can emit one), so this is what marks a token send as the
+    user's own (``app.wallet.stored_facts``)."""
+    if tx is None or not same_address(str(tx.get("from")), account):
+        return None
+    if not same_address(str(tx.get("to") or ""), token):
+        return None
+    data = _hex(tx.get("input") or tx.get("data") or b"")[2:].lower()  # eth-tester: "data"
+    if data[:8] == "a9059cbb":  # transfer(to, value)
+        named, value = data[32:72], data[72:136]
+    elif data[:8] == "23b872dd" and data[32:72] == account[2:].lower():  # transferFrom
+        named, value = data[96:136], data[136:200]
+    else:
+        return None
+    try:
+        moved = int(value, 16) > 0
+    except ValueError:  # calldata too short to say
+        return None
+    return int(tx["nonce"]) if moved and named == recipient[2:].lower() else None
 
 
 def _settle(row: Transfer, f: Found) -> None:

@@ -82,6 +82,7 @@ class Facts:
     # base units from which a native send is large whatever the balance; None: the default
     # for native_symbol (rules.large_native_default)
     large_native: int | None = None
+    own_accounts: frozenset[str] = frozenset()  # the wallet's accounts with a key
 
     @classmethod
     def from_dict(cls, data: Any) -> Facts:
@@ -158,6 +159,7 @@ class Facts:
             now=now,
             native_symbol=sym if isinstance(sym, str) and sym else "ETH",
             large_native=large if large is not None and large > 0 else None,
+            own_accounts=addr_set("own_accounts"),
         )
 
     def account(self, address: str) -> Account:

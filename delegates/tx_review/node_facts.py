@@ -6,9 +6,9 @@ imported only here (never by the offline ``warden review``).
 From the node: whether an address has code (``eth_getCode``), its age (the creation block,
 found by binary search over ``eth_getCode`` at past blocks and cached in ContractFacts),
 token metadata (``symbol``/``decimals``, ERC-165 for NFTs) and the sender's balances. From
-the store: address book, past counterparties (recipients of the user's own outgoing
-transfers; incoming rows are excluded, since poisoners seed them), blocklist, trusted
-origins, labels and cached verification flags. Whatever cannot be read stays unknown.
+the store (``app.wallet.stored_facts``): address book, past counterparties (only what the
+user's own key sent; never a log, which any contract can emit), own accounts, blocklist,
+trusted origins, labels and cached verification flags. Whatever cannot be read stays unknown.
 """
 
 from __future__ import annotations
@@ -246,27 +246,22 @@ class NodeReviewer:
             return str(label.label) if label is not None else None
 
     def store_facts(self, user: str) -> dict[str, Any]:
+        """The store's facts for a request from ``user`` (``app.wallet.stored_facts``, the
+        same code as the fallback reviewer's), on this reviewer's chain."""
         if self.db is None:
             return {}
-        from app.store.schema import BlocklistEntry, Contact, Transfer, TrustedOrigin
+        from app.wallet.stored_facts import stored_facts
 
-        with self.db.session() as s:
-            book = [r.address for r in s.query(Contact).all()]
-            block = [r.address for r in s.query(BlocklistEntry).all()]
-            trusted = [r.origin for r in s.query(TrustedOrigin).all()]
-            past: set[str] = set()
-            q = s.query(Transfer).filter(Transfer.direction.in_(("out", "self")))
-            for r in q.all():
-                if norm(r.sender) != user or r.hidden:
-                    continue
-                if self.chain_id is not None and r.chain_id != self.chain_id:
-                    continue
-                if r.recipient:
-                    past.add(norm(r.recipient))
-                if r.token:
-                    past.add(norm(r.token))
-        return {"address_book": book, "blocklist": block, "trusted_origins": trusted,
-                "past_counterparties": sorted(past)}  # fmt: skip
+        return stored_facts(self.db, user=user, chain_id=self._chain()).as_dict()
+
+    def _chain(self) -> int | None:
+        """The chain the node serves, when the reviewer was not told (None if unknown)."""
+        if self.chain_id is not None:
+            return self.chain_id
+        try:
+            return int(self.w3.eth.chain_id)
+        except Exception:  # unknown chain: no stored history counts (fail closed)
+            return None
 
     # --- the review -----------------------------------------------------------------
     def gather_facts(self, request: dict[str, Any]) -> Facts:
@@ -327,6 +322,7 @@ class NodeReviewer:
             accounts=accounts,
             tokens=token_facts,
             balances=balances,
+            own_accounts=frozenset(stored.get("own_accounts", [])),
             address_book=frozenset(norm(a) for a in stored.get("address_book", [])),
             past_counterparties=frozenset(stored.get("past_counterparties", [])),
             blocklist=frozenset(norm(a) for a in stored.get("blocklist", [])) | scams,

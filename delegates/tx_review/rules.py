@@ -55,6 +55,8 @@ class Rules:
         self.approvals()
         self.operators()
         self.transfers()
+        self.own_accounts()
+        self.burn_addresses()
         self.orders()
         self.calls()
         self.creation()
@@ -267,6 +269,10 @@ class Rules:
 
     # --- assets moving --------------------------------------------------------------
     def _targets(self) -> list[str]:
+        """The targets that are not the user's own accounts (those are ``own_accounts``')."""
+        return [a for a in self._all_targets() if a not in self.facts.own_accounts]
+
+    def _all_targets(self) -> list[str]:
         """The transaction's ``to`` and the recipients of transfers, in order, once each."""
         out: list[str] = []
         params = self.request.get("params")
@@ -340,6 +346,52 @@ class Rules:
             )
         self.add("large_transfer", "caution", ", ".join(parts) + ".")
 
+    def own_accounts(self) -> None:
+        """A send to another account of this wallet is no first interaction; one that only
+        looks like such an account is poisoning (the user knows their own at a glance)."""
+        if self.dec.kind != "transaction":
+            return
+        own = sorted(self.facts.own_accounts)
+        known = sorted({*self.facts.address_book, *self.facts.past_counterparties, self.user})
+        for target in self._all_targets():
+            if target in self.facts.own_accounts:
+                self.add(
+                    "own_account",
+                    "info",
+                    f"{addr(target, self.facts)} is one of your own accounts in this wallet.",
+                )
+                continue
+            if target in self.facts.address_book or lookalike_of(target, known):
+                continue  # saved by the user, or ``transfers`` has already said it
+            mimic = lookalike_of(target, own)
+            if mimic:
+                self.add(
+                    "address_poisoning",
+                    "danger",
+                    f"The recipient {addr(target, self.facts)} looks like your own account "
+                    f"{addr(mimic, self.facts)} (same first and last characters) but is a "
+                    "different address: a copy of it was likely planted in your history.",
+                )
+
+    def burn_addresses(self) -> None:
+        """Value sent to the zero address or a well-known burn address is gone for good."""
+        if self.dec.kind != "transaction":
+            return
+        burnt: dict[str, list[str]] = {}
+        for t in self.dec.transfers:
+            if not t.from_user or t.role == "fee" or t.amount <= 0:
+                continue
+            if t.recipient in BURN_ADDRESSES:
+                what = amount(t.asset, t.amount, self.facts, token_id=t.token_id)
+                burnt.setdefault(t.recipient, []).append(what)
+        for address, sent in burnt.items():
+            self.add(
+                "burn_address",
+                "danger",
+                f"{', '.join(sent[:3])} would be sent to {addr(address, self.facts)}, "
+                f"{BURN_ADDRESSES[address]}: no one can ever take anything out of it again.",
+            )
+
     # --- marketplace orders ---------------------------------------------------------
     def orders(self) -> None:
         for o in self.dec.orders:
@@ -410,6 +462,15 @@ def large_native_limit(facts: Facts) -> int:
         return facts.large_native
     units = LARGE_NATIVE_UNITS.get(facts.native_symbol.upper(), LARGE_NATIVE_UNITS_UNKNOWN)
     return units * 10**NATIVE_DECIMALS
+
+
+# Addresses no one holds a key to; sending to one destroys what is sent. Lower case.
+BURN_ADDRESSES = {
+    "0x0000000000000000000000000000000000000000": "the zero address",
+    "0x000000000000000000000000000000000000dead": "a burn address (0x…dEaD)",
+    "0xdead000000000000000000000000000000000000": "a burn address (0xdEaD…)",
+    "0xdead000000000000000042069420694206942069": "a burn address (0xdEaD…2069)",
+}
 
 
 def _origin_text(origin: str | None) -> str:
