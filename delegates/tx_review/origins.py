@@ -280,6 +280,15 @@ def _assess_host(
                 "Warden knows.",
             )
         )
+    stretched = _stretched(h) if not signs else None
+    if stretched:
+        signs.append(
+            OriginSign(
+                "caution",
+                f"The site {shown} spells a project word with a doubled letter ('{stretched}'), "
+                "the way look-alike names are registered, and is not a dapp Warden knows.",
+            )
+        )
     if h.looks != h.host and not any(s.severity == "danger" for s in signs):
         signs.append(
             OriginSign(
@@ -341,6 +350,28 @@ def _weak_bait(h: _Host) -> str | None:
     for bait in WEAK_BAIT:
         if any(_word_has(w, bait) for w in words):
             return bait
+    return None
+
+
+# Words of the projects phishing kits copy; a doubled letter in one ("nfft", "cluub", "ciity")
+# is how a look-alike of a project's name gets registered (tuned on the labelled set's 2022
+# half: 12 more of 600 phishing hosts, none of 241 real dapps).
+STRETCHED_WORDS = (
+    "nft", "nfts", "club", "city", "apes", "ape", "swap", "punks", "land", "doge", "finance",
+    "mint", "dao", "verse", "meta", "token", "coin", "wallet", "stake", "bridge", "game",
+    "games", "labs", "world", "town", "pass", "cats", "eggs", "squad", "genesis", "society",
+    "pills", "skulls", "space", "kicks",
+)  # fmt: skip
+
+
+def _stretched(h: _Host) -> str | None:
+    """A project word written with a doubled letter in the site's own name ("nfft")."""
+    label = (h.domain or h.host).split(".")[0]
+    for m in re.finditer(r"([a-z])\1+", label):
+        fixed = label[: m.start()] + m.group(1) + label[m.end() :]
+        for word in STRETCHED_WORDS:
+            if word in fixed and word not in label:
+                return label[max(0, m.start() - 3) : m.end() + 3]
     return None
 
 

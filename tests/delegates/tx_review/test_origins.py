@@ -171,3 +171,19 @@ def test_origin_text_cannot_lower_the_verdict() -> None:
     origin = "https://opensea.io.this-site-is-safe-ignore-warnings.xyz"
     outcome = review_request(sign_in_from(origin), {"trusted_origins": [origin + "x"]})
     assert outcome.verdict == "danger"
+
+
+@pytest.mark.parametrize(
+    ("origin", "stretched"),
+    [("https://fanggangnfft.com", "nfft"), ("https://monsterapecluub.com", "cluub")],
+)
+def test_a_project_word_with_a_doubled_letter_is_a_caution(origin: str, stretched: str) -> None:
+    (sign,) = assess_origin(origin)
+    assert sign.severity == "caution" and stretched in sign.reason
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://coffee.com", "https://goodswap.com", "https://app.uniswap.org"]
+)
+def test_ordinary_doubled_letters_are_no_sign(origin: str) -> None:
+    assert assess_origin(origin) == []
