@@ -81,7 +81,7 @@ def _arg_text(name: str, typ: str, value: Any, target: str, facts: Facts, nft: b
 
 def _sentence(sel: str, args: tuple[Any, ...], target: str, facts: Facts, nft: bool) -> str:
     tok = symbol(target, facts)
-    a = [norm(str(x)) if isinstance(x, str) else x for x in args]
+    a: list[Any] = [norm(str(x)) if isinstance(x, str) else x for x in args]
     if sel == "095ea7b3" and not nft:
         if a[1] == 0:
             return f"Set the allowance of {tok} for {addr(a[0], facts)} to 0 (a revoke)"
@@ -118,7 +118,8 @@ def _what_is_signed(request: dict[str, Any], facts: Facts, dec: Decoded) -> dict
     if request.get("method") != "eth_sendTransaction":
         what = dec.description or ("a message" if dec.kind == "message" else "structured data")
         return {"sentence": plain(f"Sign {what}", 300), "call": "", "target": "", "arguments": []}
-    params = request.get("params") if isinstance(request.get("params"), dict) else {}
+    raw = request.get("params")
+    params: dict[str, Any] = raw if isinstance(raw, dict) else {}
     target = norm(params.get("to"))
     value = to_int(params.get("value")) or 0
     data = _hex(params.get("data", params.get("input"))) or b""
