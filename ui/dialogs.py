@@ -110,3 +110,66 @@ def install_excepthook() -> None:
         report_crash(etype, value, tb)
 
     sys.excepthook = hook
+
+
+BACKUP_MIN_PASSWORD = 10
+
+
+class BackupPasswordDialog(QDialog):
+    """A backup's password: at least ``BACKUP_MIN_PASSWORD`` characters, typed twice when a
+    new backup is written (a typo there would lock the user out of their own backup)."""
+
+    def __init__(self, title: str, *, confirm: bool, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QFormLayout, QLineEdit
+
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.confirm = confirm
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Backup password")
+        form.addRow("Backup password", self.password)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName("Backup password again")
+        if confirm:
+            form.addRow("Type it again", self.again)
+        lay.addLayout(form)
+        self.problem = QLabel("")
+        self.problem.setObjectName("Muted")
+        self.problem.setWordWrap(True)
+        lay.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.password.textChanged.connect(self._check)
+        self.again.textChanged.connect(self._check)
+        self._check()
+
+    def why_not(self) -> str:
+        """What is still wrong with the typed password, '' when it can be used."""
+        pw = self.password.text()
+        if not self.confirm:
+            return "" if pw else "Type the password the backup was written with."
+        if len(pw) < BACKUP_MIN_PASSWORD:
+            return (
+                f"Use at least {BACKUP_MIN_PASSWORD} characters; a passphrase of a few words "
+                "is best."
+            )
+        if self.again.text() != pw:
+            return "The two passwords are not the same yet."
+        return ""
+
+    def _check(self, *_a: object) -> None:
+        problem = self.why_not()
+        self.problem.setText(problem)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(not problem)
+
+    def value(self) -> str:
+        return self.password.text() if not self.why_not() else ""

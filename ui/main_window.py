@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setWindowTitle("Warden")
         self.setWindowIcon(app_icon())
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(800, 600)  # every screen is checked down to this size
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.unlock = UnlockScreen(hint=unlock_hint)

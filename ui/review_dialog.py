@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.review_types import DANGER_CONFIRMATION, ReviewOutcome
+from delegates.tx_review.finding_names import finding_name
 from delegates.tx_review.fmt import plain
 from ui import theme
 from ui.widgets import badge, label, muted
@@ -42,15 +43,6 @@ VERDICT_WORDS = {
         "Dangerous: do not sign",
         "This request can cost you funds. Reject it unless you are certain.",
     ),
-}
-CODE_TITLES = {
-    "unlimited_approval": "Unlimited approval",
-    "approval_to_eoa": "Approval to a personal address",
-    "address_poisoning": "Possible address poisoning",
-    "lookalike_origin": "Look-alike website",
-    "unknown_contract_call": "Unknown contract call",
-    "burn_address": "Sending to a burn address",
-    "own_account": "Your own account",
 }
 
 
@@ -71,7 +63,7 @@ def _plain_label(text: str, **kw: Any) -> QLabel:
 
 
 def _title(code: str) -> str:
-    return CODE_TITLES.get(code, code.replace("_", " ").capitalize())
+    return finding_name(code)
 
 
 def _tree_items(value: Any, parent: QTreeWidgetItem | QTreeWidget, key: str = "") -> None:
@@ -100,11 +92,27 @@ def _add(parent: QTreeWidgetItem | QTreeWidget, item: QTreeWidgetItem) -> None:
 
 
 def simulation_lines(simulation: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """(direction, text) pairs for the balance changes a simulation found."""
+    """(direction, text) pairs for the balance changes a simulation found: the review's own
+    texts (``out_text``/``in_text``, in units with symbols) where it wrote them, else the
+    simulator's ``assets_out``/``assets_in``, else a ``changes`` list."""
     if not simulation:
         return []
-    changes = simulation.get("changes") or simulation.get("balance_changes") or []
     out: list[tuple[str, str]] = []
+    for direction, key in (("out", "out_text"), ("in", "in_text")):
+        texts = simulation.get(key)
+        for t in texts if isinstance(texts, list) else []:
+            out.append((direction, shown(t, 120)))
+    if "out_text" in simulation or "in_text" in simulation:
+        return out
+    for direction, key in (("out", "assets_out"), ("in", "assets_in")):
+        entries = simulation.get(key)
+        for e in entries if isinstance(entries, list) else []:
+            if isinstance(e, dict):
+                asset = shown(e.get("asset") or "", 48)
+                out.append((direction, f"{shown(e.get('amount', ''), 80)} units of {asset}"))
+    if out:
+        return out
+    changes = simulation.get("changes") or simulation.get("balance_changes") or []
     for ch in changes if isinstance(changes, list) else []:
         if not isinstance(ch, dict):
             continue
@@ -113,6 +121,60 @@ def simulation_lines(simulation: dict[str, Any] | None) -> list[tuple[str, str]]
         direction = str(ch.get("direction") or ("out" if amount.startswith("-") else "in"))
         out.append((direction, f"{amount.lstrip('-+')} {asset}".strip()))
     return out
+
+
+def simulation_text(outcome: ReviewOutcome) -> str:
+    """One line that says what was simulated, or why not, in words that agree with the
+    verdict: never "unknown is not safe" under "Looks safe"."""
+    sim = outcome.simulation
+    kind = (outcome.decoded or {}).get("kind")
+    if sim is None:
+        if kind in ("message", "typed_data", "blind"):
+            return (
+                "Nothing to simulate: a signature moves nothing by itself. What it allows "
+                "is listed above."
+            )
+        text = (
+            "Not simulated: this network's node offers no simulation (eth_simulateV1 or "
+            "debug_traceCall), so the balance changes below are not confirmed by the node."
+        )
+        if outcome.verdict == "safe":
+            return text + " The review comes from the decoded transaction."
+        return text + " Treat what you cannot see as a risk."
+    method = shown(sim.get("method") or "the node", 40)
+    if sim.get("mismatch"):
+        return (
+            f"Simulated with {method}, but the result does not match the transaction, so "
+            "Warden does not show it."
+        )
+    if sim.get("ok") is False:
+        return f"Simulated with {method}: the transaction would fail and still cost a fee."
+    if not simulation_lines(sim):
+        return f"Simulated with {method}: no balance of yours changes."
+    return f"Simulated with {method} on the node: your balances would change as follows."
+
+
+def amount_in_words(amount: str, symbol: str, locale_name: str = "") -> str:
+    """'0.5' → 'zero point five ETH' ('null Komma fünf ETH' under German); '' when the
+    library has no words for the locale's language or the amount is not a number."""
+    from decimal import Decimal, InvalidOperation
+
+    from num2words import num2words
+
+    lang = locale_name or QLocale().name()
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, ValueError):
+        return ""
+    if not value.is_finite() or value < 0 or value.adjusted() > 30:
+        return ""
+    for candidate in (lang, lang.split("_")[0], "en"):
+        try:
+            words = num2words(value, lang=candidate)
+        except (NotImplementedError, OverflowError, KeyError, ValueError, TypeError):
+            continue
+        return f"{words} {symbol}".strip()
+    return ""
 
 
 class ReviewDialog(QDialog):
@@ -151,6 +213,8 @@ class ReviewDialog(QDialog):
             lay.addWidget(
                 _plain_label(shown(action, 400), name="SubHeading", wrap=True, select=True)
             )
+        self.signed = self._signed_box(outcome)
+        lay.addWidget(self.signed)
         # Scrollable details
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -175,25 +239,14 @@ class ReviewDialog(QDialog):
             top = QHBoxLayout()
             top.addWidget(badge(shown(f.severity, 16).upper(), f.severity))
             code_text = shown(f.code, 64)
-            top.addWidget(_plain_label(_title(code_text), name="SubHeading"))
-            top.addStretch(1)
-            code = muted(code_text, wrap=False)
-            code.setTextFormat(Qt.TextFormat.PlainText)
-            top.addWidget(code)
+            top.addWidget(_plain_label(_title(code_text), name="SubHeading", wrap=True), 1)
             rl.addLayout(top)
             rl.addWidget(_plain_label(shown(f.detail, MAX_DETAIL), wrap=True, select=True))
             bd.addWidget(row)
-        bd.addWidget(label("Simulated balance changes", name="SubHeading"))
+        bd.addWidget(label("Simulation", name="SubHeading"))
         lines = simulation_lines(outcome.simulation)
-        if not lines:
-            bd.addWidget(
-                muted(
-                    "The node could not simulate this request, so its effect on your balances "
-                    "is unknown. Unknown is not safe."
-                    if outcome.simulation is None
-                    else "No balance changes."
-                )
-            )
+        self.simulation_label = muted(simulation_text(outcome))
+        bd.addWidget(self.simulation_label)
         c = theme.current()
         for direction, text in lines:
             color = c.danger if direction == "out" else c.safe
@@ -201,7 +254,18 @@ class ReviewDialog(QDialog):
             lab = _plain_label(f"{sign} {text}")
             lab.setStyleSheet(f"color: {color}; font-weight: 600;")
             bd.addWidget(lab)
-        bd.addWidget(label("Decoded request", name="SubHeading"))
+        # the details view: finding codes and the raw decoded request, folded away
+        self.details_button = QPushButton("Show details")
+        self.details_button.setCheckable(True)
+        self.details_button.setAutoDefault(False)
+        bd.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.details = QWidget()
+        dl = QVBoxLayout(self.details)
+        dl.setContentsMargins(0, 0, 0, 0)
+        codes = ", ".join(shown(f.code, 64) for f in outcome.findings) or "none"
+        self.codes_label = _plain_label(f"Finding codes: {codes}", wrap=True, select=True)
+        dl.addWidget(self.codes_label)
+        dl.addWidget(label("Decoded request", name="SubHeading"))
         self.decoded = QTreeWidget()
         self.decoded.setHeaderLabels(["Field", "Value"])
         self.decoded.setColumnWidth(0, 180)
@@ -211,7 +275,10 @@ class ReviewDialog(QDialog):
             self.decoded.expandToDepth(1)
         else:
             self.decoded.addTopLevelItem(QTreeWidgetItem(["(not decoded)", ""]))
-        bd.addWidget(self.decoded)
+        dl.addWidget(self.decoded)
+        bd.addWidget(self.details)
+        self.details.setVisible(False)
+        self.details_button.toggled.connect(self._show_details)
         bd.addStretch(1)
         scroll.setWidget(body)
         lay.addWidget(scroll, 1)
@@ -242,6 +309,60 @@ class ReviewDialog(QDialog):
         self.typed.textChanged.connect(self._update)
         self._update()
         self.reject_button.setFocus()
+
+    def _signed_box(self, outcome: ReviewOutcome) -> QFrame:
+        """What is signed: the call in one sentence, its arguments in units, the amount in
+        words and its share of the balance."""
+        box = QFrame()
+        box.setObjectName("Card")
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(12, 8, 12, 8)
+        lay.addWidget(label("What you sign", name="SubHeading"))
+        signed = (outcome.decoded or {}).get("signed")
+        signed = signed if isinstance(signed, dict) else {}
+        sentence = shown(signed.get("sentence") or "", 300)
+        self.signed_sentence = _plain_label(
+            sentence or "Warden could not put this request into words; see the findings.",
+            wrap=True,
+            select=True,
+        )
+        self.signed_sentence.setStyleSheet("font-weight: 600;")
+        lay.addWidget(self.signed_sentence)
+        self.moved_label: QLabel | None = None
+        moved = signed.get("moved")
+        if isinstance(moved, dict) and moved.get("amount"):
+            amount = shown(moved["amount"], 80)
+            sym = shown(moved.get("symbol") or "", 16)
+            text = f"{amount} {sym}"
+            words = amount_in_words(amount, sym)
+            if words:
+                text += f" ({words})"
+            share = moved.get("share")
+            if isinstance(share, int | float) and share >= 0:
+                text += (
+                    f", {share:.0%} of your balance"
+                    if share >= 0.01
+                    else (", less than 1 % of your balance")
+                )
+            self.moved_label = _plain_label(text, wrap=True, select=True)
+            lay.addWidget(self.moved_label)
+        args = signed.get("arguments")
+        rows = (
+            [a for a in args if isinstance(a, list | tuple) and len(a) == 2]
+            if isinstance(args, list)
+            else []
+        )
+        target = shown(signed.get("target") or "", 120)
+        call = shown(signed.get("call") or "", 60)
+        if call and target:
+            lay.addWidget(muted(f"Calls {call} on {target}"))
+        for name, value in rows[:8]:
+            lay.addWidget(_plain_label(f"{shown(name, 40)}: {shown(value, MAX_FIELD)}", wrap=True))
+        return box
+
+    def _show_details(self, on: bool) -> None:
+        self.details.setVisible(on)
+        self.details_button.setText("Hide details" if on else "Show details")
 
     def confirmed(self) -> bool:
         v = self.outcome.verdict

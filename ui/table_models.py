@@ -82,15 +82,20 @@ class HistoryModel(_ListTableModel[HistoryRow]):
             return r
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.DATE:
-                return r.when.strftime("%Y-%m-%d %H:%M") if r.when else "pending"
+                # a date or nothing: whether it is pending is the Status column's to say
+                return r.when.strftime("%Y-%m-%d %H:%M") if r.when else "—"
             if col == self.DIRECTION:
                 return {"in": "↓ In", "out": "↑ Out", "self": "↔ Self"}.get(r.direction, "")
             if col == self.COUNTERPARTY:
                 label = r.counterparty_name or short_address(r.counterparty)
                 return f"⚠ {label}" if r.hidden else label
             if col == self.AMOUNT:
+                if not r.amount:  # an approval or a revoke moves no value: never "-0 ETH"
+                    return "no value"
                 sign = "-" if r.direction == "out" else "+" if r.direction == "in" else ""
                 return f"{sign}{format_amount(r.amount)}"
+            if col == self.ASSET and not r.amount:
+                return ""
             if col == self.ASSET:
                 return r.asset
             if col == self.STATUS:
@@ -103,6 +108,8 @@ class HistoryModel(_ListTableModel[HistoryRow]):
             return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "").lower()
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{r.counterparty}\nTransaction {r.tx_hash}"
+            if not r.amount:
+                tip += "\nNo value moved: a contract call such as an approval or a revoke."
             if r.hidden:
                 tip += (
                     "\nThis transfer looks like address poisoning: it comes from an address "

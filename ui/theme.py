@@ -34,6 +34,8 @@ class Colors:
     safe_bg: str
     caution_bg: str
     danger_bg: str
+    # a selected item's background: white text on it keeps a contrast of at least 4.5
+    selection: str = "#2a5fcc"
 
 
 DARK = Colors(
@@ -119,7 +121,7 @@ def _palette(c: Colors) -> QPalette:
     p.setColor(role.Button, QColor(c.alt))
     p.setColor(role.ButtonText, QColor(c.text))
     p.setColor(role.BrightText, QColor(c.danger))
-    p.setColor(role.Highlight, QColor(c.accent))
+    p.setColor(role.Highlight, QColor(c.selection))
     p.setColor(role.HighlightedText, QColor(c.accent_text))
     p.setColor(role.Link, QColor(c.accent))
     p.setColor(role.Mid, QColor(c.border))
@@ -175,15 +177,22 @@ QPushButton#Danger {{ background: {c.danger}; color: #ffffff; border: none; font
 QPushButton#Danger:disabled {{ background: {c.border}; color: {c.muted}; }}
 QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit {{
   border: 1px solid {c.border}; border-radius: 6px; padding: 5px 7px; background: {c.base}; }}
+QComboBox {{ combobox-popup: 0; }}
 QComboBox::drop-down {{ border: none; width: 24px; }}
 QComboBox::down-arrow {{ image: url({_arrow(c.muted)}); width: 10px; height: 10px; }}
-QComboBox QAbstractItemView {{ background: {c.base}; border: 1px solid {c.border}; }}
+QComboBox QAbstractItemView {{ background: {c.base}; color: {c.text};
+  border: 1px solid {c.border}; outline: 0;
+  selection-background-color: {c.selection}; selection-color: {c.accent_text}; }}
+QComboBox QAbstractItemView::item {{ padding: 4px 8px; color: {c.text}; }}
+QComboBox QAbstractItemView::item:selected {{ background: {c.selection};
+  color: {c.accent_text}; }}
 QSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::up-button,
 QDoubleSpinBox::down-button {{ width: 0; border: none; }}
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus {{
   border: 1px solid {c.accent}; }}
 QTableView, QTreeView, QListView {{ border: 1px solid {c.border}; border-radius: 8px;
-  background: {c.base}; alternate-background-color: {c.alt}; gridline-color: {c.border}; }}
+  background: {c.base}; alternate-background-color: {c.alt}; gridline-color: {c.border};
+  selection-background-color: {c.selection}; selection-color: {c.accent_text}; }}
 QListWidget::item {{ padding: 6px 8px; }}
 QHeaderView::section {{ background: {c.alt}; color: {c.muted}; border: none;
   border-bottom: 1px solid {c.border}; padding: 6px 8px; font-weight: 600; }}

@@ -11,6 +11,7 @@ from delegates.tx_review.decode.model import Decoded
 from delegates.tx_review.facts import Facts
 from delegates.tx_review.fmt import plain
 from delegates.tx_review.rules import evaluate
+from delegates.tx_review.signed_text import what_is_signed
 from delegates.tx_review.summary import summarize
 
 _VERDICTS: tuple[Verdict, ...] = ("safe", "caution", "danger")
@@ -55,17 +56,21 @@ def review_request(
             findings.extend(simulation_findings(simulation, request, f, dec))
         verdict = verdict_of(findings)
         summary = summarize(verdict, findings, dec, request, f)
+        decoded = dec.as_dict()
+        decoded["signed"] = what_is_signed(request, f, dec)
         if simulation:
-            from delegates.tx_review.simulate import describe_changes
+            from delegates.tx_review.simulate import describe_changes, shown_changes
 
-            summary = f"{summary} {describe_changes(simulation, f)}"
+            said = describe_changes(simulation, f)
+            summary = f"{summary} {said}"
+            simulation = {**simulation, "said": said, **shown_changes(simulation, f)}
         outcome = ReviewOutcome(
             verdict=verdict,
             findings=tuple(findings),
             summary=summary,
             request_digest=digest,
             id=case_id,
-            decoded=dec.as_dict(),
+            decoded=decoded,
             simulation=simulation,
         )
     except Exception as exc:  # fail closed: a bug or hostile input is never "safe"

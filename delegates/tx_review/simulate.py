@@ -250,3 +250,16 @@ def describe_changes(sim: dict[str, Any], facts: Facts) -> str:
     send = ", ".join(out[:4]) or "nothing"
     get = ", ".join(inc[:4]) or "nothing"
     return f"Simulated: you send {send}; you receive {get}."
+
+
+def shown_changes(sim: dict[str, Any], facts: Facts) -> dict[str, list[str]]:
+    """{'out_text': [...], 'in_text': [...]}: each change in units with its symbol, for the
+    dialog; empty for a simulation that contradicts the transaction or fails."""
+    if sim.get("mismatch") or not sim.get("ok", True):
+        return {"out_text": [], "in_text": []}
+
+    def texts(key: str) -> list[str]:
+        entries = [e for e in sim.get(key) or [] if isinstance(e, dict)]
+        return [_entry_text(dict(e, counterparty=None), facts) for e in entries[:8]]
+
+    return {"out_text": texts("assets_out"), "in_text": texts("assets_in")}

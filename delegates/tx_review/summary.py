@@ -52,6 +52,12 @@ def describe(dec: Decoded, request: dict[str, Any], facts: Facts) -> str:
         parts.append(
             f"this signs {dec.description or 'structured data'}; Warden sees no assets in it"
         )
+    if not parts and request.get("method") == "eth_sendTransaction":
+        from delegates.tx_review.signed_text import what_is_signed
+
+        said = what_is_signed(request, facts, dec)["sentence"]
+        if said:  # "set the allowance of dUSD for 0xF1F6… to 0 (a revoke)", not "calls approve"
+            parts.append(said[0].lower() + said[1:])
     if not parts and dec.calls:
         c = dec.calls[0]
         name = (c.name or c.selector or "a function").split("(")[0]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, SignalInstance, Slot
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from ui.backend import Backend
 from ui.bridge import EventBridge
@@ -39,7 +39,17 @@ class Screen(QWidget):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.outer = QVBoxLayout(self)
+        # The page scrolls when the window is smaller than its content (800×600 and up),
+        # so that no widget is squeezed over another or cut off.
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body = QWidget()
+        self.page_scroll.setWidget(self.body)
+        root.addWidget(self.page_scroll)
+        self.outer = QVBoxLayout(self.body)
         self.outer.setContentsMargins(24, 20, 24, 16)
         self.outer.setSpacing(12)
         self.outer.addWidget(heading(self.title))

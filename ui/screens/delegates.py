@@ -30,6 +30,7 @@ from ui.numbers import locale_number_format
 from ui.ops import Op, run_steps
 from ui.review_dialog import ReviewDialog
 from ui.screens.base import Screen, ScreenContext
+from ui.trigger_words import trigger_words, triggers_sentence
 from ui.widgets import Card, badge, error_label, label, muted, show_message
 
 OUTCOME_VERDICT = {"ok": "safe", "success": "safe", "failed": "danger", "error": "danger"}
@@ -166,9 +167,8 @@ class DelegatesScreen(Screen):
         self.enabled.blockSignals(True)
         self.enabled.setChecked(d.enabled)
         self.enabled.blockSignals(False)
-        self.triggers.setText(
-            "Runs: " + ", ".join(d.triggers) if d.triggers else "Runs only when you ask."
-        )
+        self.triggers.setText(triggers_sentence(d.triggers))
+        self.triggers.setToolTip("Triggers: " + ", ".join(d.triggers))  # codes only here
         self._build_settings(d)
         self._reload_runs()
 
@@ -226,7 +226,7 @@ class DelegatesScreen(Screen):
         for i, r in enumerate(runs):
             when = r.started_at.strftime("%Y-%m-%d %H:%M") if r.started_at else ""
             self.runs.setItem(i, 0, QTableWidgetItem(when))
-            self.runs.setItem(i, 1, QTableWidgetItem(r.trigger))
+            self.runs.setItem(i, 1, QTableWidgetItem(trigger_words(r.trigger)))
             self.runs.setCellWidget(i, 2, badge(r.outcome, OUTCOME_VERDICT.get(r.outcome, "")))
             item = QTableWidgetItem(r.message)
             item.setToolTip(r.message)

@@ -15,7 +15,14 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QWidget,
+)
 
 from app.errors import WardenError
 from ui import theme
@@ -130,7 +137,13 @@ class MarketScreen(Screen):
         self.alloc_chart, self.alloc_view = _chart("Allocation")
         self.brief_card = Card("Brief")
         self.brief = label("Loading…", wrap=True, select=True)
-        self.brief_card.body.addWidget(self.brief)
+        # a brief can be long: it scrolls inside its card instead of being cut off
+        self.brief_scroll = QScrollArea()
+        self.brief_scroll.setWidgetResizable(True)
+        self.brief_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.brief_scroll.setWidget(self.brief)
+        self.brief_scroll.setMinimumHeight(120)
+        self.brief_card.body.addWidget(self.brief_scroll, 1)
         self.latest = muted("")
         self.brief_card.body.addWidget(self.latest)
         self.brief_card.body.addStretch(1)

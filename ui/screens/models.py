@@ -167,7 +167,9 @@ class ModelsScreen(Screen):
         ).failure(self._failed).run()
 
     def _pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a model", "", "GGUF models (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a model", str(Path.home()), "GGUF models (*.gguf)"
+        )
         if path:
             self.import_model(Path(path))
 

@@ -293,9 +293,11 @@ class SendScreen(Screen):
         return Decimal(amounts.format_amount(units, asset.decimals if asset else 18))
 
     def _update_fiat(self, *_a: object) -> None:
+        # a banner about the amount or asset typed before no longer holds for the new one
+        show_message(self.error, "")
         asset = self.current_asset()
         amount = self._amount()
-        if asset is None or amount is None:
+        if asset is None or amount is None or amount <= 0:  # never "≈ $-1,110.12"
             _note(self.fiat, "")
             return
         price = self.prices.get(asset.symbol)
@@ -400,5 +402,6 @@ class SendScreen(Screen):
         self.busy.stop()
         self.review_button.setEnabled(True)
         self.amount.clear()
+        self._account_changed()  # the "available" amounts in the asset list are now stale
         self.ctx.status(f"Sent: {tx_hash}")
         self.sent.emit(tx_hash)

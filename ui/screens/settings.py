@@ -218,15 +218,16 @@ class SettingsScreen(Screen):
             lambda e: self._failed(e, self.pw_error)
         ).run()
 
-    def _ask_backup_password(self, title: str) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
+    def _ask_backup_password(self, title: str, *, confirm: bool = False) -> str | None:
+        from ui.dialogs import BackupPasswordDialog
 
-        pw, ok = QInputDialog.getText(self, title, "Backup password:", QLineEdit.EchoMode.Password)
-        return pw if ok and pw else None
+        dialog = BackupPasswordDialog(title, confirm=confirm, parent=self)
+        return dialog.value() or None if dialog.exec() == dialog.DialogCode.Accepted else None
 
     def _pick_backup(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export backup", "warden-backup.wbk")
-        pw = self._ask_backup_password("Export backup") if path else None
+        start = str(Path.home() / "warden-backup.wbk")  # not the process's working folder
+        path, _ = QFileDialog.getSaveFileName(self, "Export backup", start)
+        pw = self._ask_backup_password("Export backup", confirm=True) if path else None
         if path and pw:
             self.export_backup(Path(path), pw)
 
@@ -242,7 +243,7 @@ class SettingsScreen(Screen):
         Op(lambda: self.backend.backup(path, password)).success(done).failure(self._failed).run()
 
     def _pick_restore(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Restore from backup")
+        path, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(Path.home()))
         pw = self._ask_backup_password("Restore backup") if path else None
         if path and pw:
             self.backup_busy.start("Checking and restoring the backup…")
