@@ -44,9 +44,8 @@ _SYMBOL = {"type": "string", "pattern": "^[A-Z][A-Z0-9]{1,9}$"}
 _TEXT = {"type": "string", "minLength": 1}
 _CHAIN = {"enum": [*CHAINS, None]}
 _ADDRESS = {"type": "string", "pattern": "^(0x[0-9a-fA-F]{40}|[a-z0-9][a-z0-9-]*[.]eth)$"}
-_FIELD_NAMES = sorted(
-    {f for fields in FIELDS.values() for f in fields} - {"missing", "question", "reason"} | {"action"}
-)
+_SLOTS = {f for fields in FIELDS.values() for f in fields} - {"missing", "question", "reason"}
+_FIELD_NAMES = sorted(_SLOTS | {"action"})
 
 
 def _opt(schema: dict[str, Any]) -> dict[str, Any]:
@@ -163,5 +162,5 @@ def from_legacy(action: dict[str, Any]) -> dict[str, Any]:
     if kind == "explain_last_tx":
         return empty("explain_tx", which="last")
     if kind in ("swap", "add_contact"):
-        return empty(str(kind), **action)
+        return empty(str(kind), **{k: v for k, v in action.items() if k != "action"})
     return empty("clarify", missing=[], question=str(action.get("question") or "?"))
