@@ -1,9 +1,10 @@
 """Intent parsing: a sentence becomes a schema-validated wallet action, or a question back.
 
-Decoding is constrained by ``INTENT_SCHEMA`` (a llama.cpp grammar locally, ``json_schema`` on a
-host). Code then refuses guesses: an amount, asset, recipient, address or chain the sentence
-does not contain turns the action into a ``clarify`` question. The app shows the action for
-confirmation; nothing here acts.
+``parse_intent`` is the grounded pipeline (rules, the model for the action only, a guard;
+see ``models/intent_*.py``) and answers in ``models.intent_schema.ACTION_SCHEMA``.
+``legacy_parse_intent`` and ``INTENT_SCHEMA`` are the first parser, kept for the training
+pipeline's evaluation and as the benchmark's baseline (``bench/intents.py``). The app shows
+the action for confirmation; nothing here acts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from app.errors import WardenError
+from models.intent_guard import check
+from models.intent_model import model_action
+from models.intent_rules import fill, parse_by_rules, question_for
+from models.intent_schema import REQUIRED, empty, validate_action
+from models.intent_spans import Spans, WalletWords, read_spans
 from models.reply import ChatModel
 from models.settings import GenerationOptions
 
@@ -167,8 +175,11 @@ def guard(sentence: str, action: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def parse_intent(model: ChatModel, sentence: str, *, timeout_s: float = 30.0) -> dict[str, Any]:
-    """One sentence -> a validated action dict (``clarify`` when unclear or on model failure)."""
+def legacy_parse_intent(
+    model: ChatModel, sentence: str, *, timeout_s: float = 30.0
+) -> dict[str, Any]:
+    """The first parser (kept as the benchmark's baseline): the model writes the whole action
+    in ``INTENT_SCHEMA`` under a grammar, with fixed examples, and ``guard`` checks it."""
     opts = GenerationOptions(
         max_tokens=96,
         temperature=0.0,
@@ -181,6 +192,62 @@ def parse_intent(model: ChatModel, sentence: str, *, timeout_s: float = 30.0) ->
     except WardenError:
         return {"action": "clarify", "question": "Sorry, I did not understand. Please rephrase?"}
     return guard(sentence, data)
+
+
+MAX_SENTENCE_CHARS = 500
+
+
+def parse_intent(
+    model: ChatModel | None,
+    sentence: str,
+    *,
+    timeout_s: float = 30.0,
+    wallet: WalletWords | None = None,
+) -> dict[str, Any]:
+    """One sentence -> one action of ``models.intent_schema.ACTION_SCHEMA``.
+
+    Rules tell the action where its words do (secrets and pressure are refused here, before any
+    model sees the request); otherwise the model picks the action only, under a grammar, with
+    the nearest labelled examples. Every field is read from the sentence by code and checked
+    again by the guard: a value the sentence does not give is ``None``, and a required one
+    missing makes a ``clarify`` with the list of what is missing. Never raises for bad input.
+    """
+    if not isinstance(sentence, str) or not sentence.strip():
+        return _clarify(["action"])
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        return _clarify(["action"], "That is too long for one request: please say it in short.")
+    sp = read_spans(sentence, wallet)
+    action = parse_by_rules(sp)
+    if action is None and model is not None:
+        kind = model_action(model, sentence, timeout_s=timeout_s)
+        action = _accept_model_choice(kind, sp)
+    if action is None:
+        return _clarify(["action"])
+    out = check(action, sp)
+    try:
+        validate_action(out)
+    except jsonschema.ValidationError:
+        return _clarify(["action"])
+    return out
+
+
+def _clarify(missing: list[str], question: str | None = None) -> dict[str, Any]:
+    return empty("clarify", missing=missing, question=question or question_for("clarify", missing))
+
+
+def _accept_model_choice(kind: str | None, sp: Spans) -> dict[str, Any] | None:
+    """The model's action, kept only where the sentence gives it something to act on: a small
+    model names some action for anything, "hmm" included."""
+    if kind is None or kind in ("clarify", "refuse"):
+        return None  # a refusal only from the rules; the model's doubt is a question back
+    action = fill(kind, sp)
+    values = [v for k, v in action.items() if k != "action" and v is not None]
+    required = REQUIRED.get(kind, ())
+    if required and not any(action.get(f) is not None for f in required):
+        return None
+    if not required and not values:
+        return None
+    return action
 
 
 # -- the labelled set and its evaluation (the training issue reuses this) ----------------------
@@ -264,8 +331,8 @@ def evaluate(
 def evaluate_model(
     model: ChatModel, examples: Sequence[LabelledIntent] | None = None
 ) -> IntentReport:
-    """The baseline figure: the model with grammar-constrained decoding and the guard."""
-    return evaluate(lambda s: parse_intent(model, s), examples)
+    """The first parser's figure: the model with grammar-constrained decoding and the guard."""
+    return evaluate(lambda s: legacy_parse_intent(model, s), examples)
 
 
 def main() -> None:

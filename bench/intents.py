@@ -1,0 +1,167 @@
+"""Benchmark: intent parsing on a labelled split, one variant after another, in one run.
+
+Variants: ``legacy`` (the first parser, ``models.intents.legacy_parse_intent``, with the
+bundled model; its answers mapped onto the action schema), ``rules`` (the grounded pipeline
+without a model), ``pipeline`` (the grounded pipeline with the bundled model as the
+constrained fallback for the action). Prints, per variant: action accuracy, exact match
+(a clarify's missing fields count), exact match with any clarify counting as one (the only
+fair figure for the first parser, whose questions carry no fields), refusals caught, false
+refusals, how often the model was asked, and seconds per sentence (median, 95th percentile).
+
+Splits: ``heldout`` (models/data/intents_heldout.jsonl, never tuned on), ``dev`` (the pool
+the model's examples come from), ``legacy`` (models/data/intents.jsonl, written by another
+hand for the first parser; its labels mapped onto the action schema, clarify compared by
+action only).
+
+    PYTHONPATH=. .venv/bin/python bench/intents.py [--split heldout] [--limit N]
+        [--variants legacy,rules,pipeline] [--failures] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from models.intent_schema import from_legacy, normalize_action  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "models" / "data"
+SPLITS = {
+    "heldout": DATA / "intents_heldout.jsonl",
+    "dev": DATA / "intents_dev.jsonl",
+    "legacy": DATA / "intents.jsonl",
+}
+
+
+def load_split(name: str) -> list[tuple[str, dict[str, Any]]]:
+    rows = []
+    for line in SPLITS[name].read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            intent = from_legacy(row["intent"]) if name == "legacy" else row["intent"]
+            rows.append((row["text"], intent))
+    return rows
+
+
+def measure(
+    parse: Callable[[str], dict[str, Any]], rows: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    times, failures = [], []
+    action_ok = exact = loose = refused = refuse_total = false_refusals = 0
+    for text, want in rows:
+        start = time.perf_counter()
+        got = parse(text)
+        times.append(time.perf_counter() - start)
+        action_ok += got.get("action") == want["action"]
+        same = normalize_action(got) == normalize_action(want)
+        exact += same
+        loose += normalize_action(got, strict_clarify=False) == normalize_action(
+            want, strict_clarify=False
+        )
+        if want["action"] == "refuse":
+            refuse_total += 1
+            refused += got.get("action") == "refuse"
+        elif got.get("action") == "refuse":
+            false_refusals += 1
+        if not same:
+            failures.append({"text": text, "want": normalize_action(want), "got": got})
+    n = len(rows)
+    times.sort()
+    return {
+        "n": n,
+        "action_accuracy": round(action_ok / n, 3),
+        "exact_match": round(exact / n, 3),
+        "exact_match_any_clarify": round(loose / n, 3),
+        "refusals": f"{refused}/{refuse_total}",
+        "false_refusals": false_refusals,
+        "median_s": round(statistics.median(times), 4),
+        "p95_s": round(times[min(n - 1, int(n * 0.95))], 4),
+        "failures": failures,
+    }
+
+
+class _CountingModel:
+    """The real model, counting the requests that reach it."""
+
+    def __init__(self, model: Any) -> None:
+        self.model, self.name, self.calls = model, model.name, 0
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.model.submit(*args, **kwargs)
+
+
+def _variant(name: str, model: Any) -> Callable[[str], dict[str, Any]] | None:
+    from models.intents import legacy_parse_intent, parse_intent
+
+    if name == "legacy":
+        return lambda s: from_legacy(legacy_parse_intent(model, s))
+    if name == "rules":
+        return lambda s: parse_intent(None, s)
+    if name == "pipeline":
+        return lambda s: parse_intent(model, s)
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=sorted(SPLITS), default="heldout")
+    parser.add_argument("--variants", default="legacy,rules,pipeline")
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--failures", action="store_true", help="print each miss")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = load_split(args.split)[: args.limit or None]
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        model: Any = None
+        if {"legacy", "pipeline"} & set(variants):
+            from models.catalog import Catalog
+            from models.runtime import LocalModel
+
+            model = LocalModel(Catalog(Path(tmp)).get())
+            model.preload().result()  # loading is not parsing: keep it out of the times
+        try:
+            for name in variants:
+                counting = _CountingModel(model) if model is not None else None
+                parse = _variant(name, counting)
+                if parse is None:
+                    parser.error(f"unknown variant {name!r}")
+                res = measure(parse, rows)
+                res["model_calls"] = counting.calls if counting and name != "rules" else 0
+                results[name] = res
+                print(f"{name}: done", file=sys.stderr)
+        finally:
+            if model is not None:
+                model.close()
+    if args.json:
+        print(json.dumps({"split": args.split, "variants": results}))
+        return
+    print(f"split {args.split}: {len(rows)} sentences")
+    head = f"{'variant':10}{'action':>8}{'exact':>8}{'exact*':>8}{'refuse':>8}{'false':>7}"
+    print(head + f"{'model':>7}{'median s':>10}{'p95 s':>8}")
+    for name, r in results.items():
+        print(
+            f"{name:10}{r['action_accuracy']:8.3f}{r['exact_match']:8.3f}"
+            f"{r['exact_match_any_clarify']:8.3f}{r['refusals']:>8}{r['false_refusals']:7d}"
+            f"{r['model_calls']:7d}{r['median_s']:10.4f}{r['p95_s']:8.4f}"
+        )
+    print("exact* = exact match with any clarify counted as one (the first parser has no fields)")
+    if args.failures:
+        for name, r in results.items():
+            for f in r["failures"]:
+                print(f"[{name}] {f['text']!r}\n    want {f['want']}\n    got  {f['got']}")
+
+
+if __name__ == "__main__":
+    main()
