@@ -129,10 +129,16 @@ class AssistantService:
     def parse_intent(self, text: str) -> WalletAction | None:
         """A sentence that reads like an order becomes an action to confirm (or a question
         back); anything else gets None and is answered as chat."""
+        from models.intents import parse_intent
+
+        # The rules alone (no model, microseconds) refuse requests for a secret and orders
+        # made under pressure before anything else sees them.
+        quick = parse_intent(None, text)
+        if quick.get("action") == "refuse":
+            return WalletAction("answer", refusal_text(str(quick.get("reason") or "")))
         if not (looks_like_action(text) or looks_like_wallet_question(text)):
             return None
         from models.choice import ModelChoices
-        from models.intents import parse_intent
         from models.runtime import LocalModel
 
         name = ModelChoices(self.store).get("intent")
@@ -181,8 +187,8 @@ def wallet_question_answer(backend: Any, text: str, parsed: dict[str, Any]) -> s
     asks_balance = any(w in low for w in BALANCE_WORDS)
     asks_last = any(w in low for w in LAST_TX_WORDS)
     kind = parsed.get("action")
-    if kind == "check_balance" and asks_balance or asks_balance and not asks_last:
-        asset = parsed.get("asset") if kind == "check_balance" else None
+    if kind in ("balance", "check_balance") and asks_balance or asks_balance and not asks_last:
+        asset = parsed.get("asset") if kind in ("balance", "check_balance") else None
         if not asset or f" {str(asset).lower()}" not in low.replace("?", " "):
             asset = next(
                 (
@@ -238,6 +244,20 @@ def last_tx_answer(backend: Any) -> str:
     return f"Your last transfer: you {verb} {amount} {prep} {who} ({when}, {r.status})."
 
 
+def refusal_text(reason: str) -> str:
+    """What the assistant says to a request it will not carry out (``models.intents``)."""
+    if reason == "secret":
+        return (
+            "I will not show or send your recovery phrase or private keys, and no one who "
+            "asks for them is on your side: Warden, support staff and dapps never need them. "
+            "To back up your wallet, use Settings → Backup."
+        )
+    return (
+        "I will not act on an order made under time pressure: urgency is how scams work. "
+        "If you still want to send, start the send yourself; the review will check it first."
+    )
+
+
 def to_wallet_action(action: Any) -> WalletAction | None:
     """The intent parser's object (dict or dataclass) as a confirmation card, or None."""
     if action is None:
@@ -248,6 +268,8 @@ def to_wallet_action(action: Any) -> WalletAction | None:
         return None
     if kind in ("question", "clarify"):
         return WalletAction("question", str(data.get("question") or "Could you say more?"))
+    if kind == "refuse":
+        return WalletAction("answer", refusal_text(str(data.get("reason") or "")))
     if kind == "send":
         fields = {
             "recipient": str(data.get("to") or data.get("recipient") or ""),
