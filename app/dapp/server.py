@@ -62,7 +62,8 @@ class ProviderServer:
 
     async def start(self) -> int:
         """Listen; returns the bound port (useful with port 0)."""
-        self._runner = web.AppRunner(self.app(), access_log=None)
+        # a request still waiting for the user must not hold the shutdown for a minute
+        self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.options.host, self.options.port)
         await site.start()
