@@ -3,6 +3,7 @@ review and aiohttp server. The user's clicks are played by ScriptedApproval (har
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -244,3 +245,31 @@ def _permit(spender: str, value: int) -> dict:
             "deadline": 4102444800,
         },
     }
+
+
+def test_the_websocket_answers_like_http_and_checks_host_and_token(running: RunningServer) -> None:
+    from websockets.sync.client import connect
+
+    url = f"ws://127.0.0.1:{running.port}/ws"
+    with connect(f"{url}?token={running.token}") as ws:
+        ws.send(
+            '{"jsonrpc": "2.0", "id": 7, "method": "eth_accounts", "origin": "https://a.example"}'
+        )
+        assert json.loads(ws.recv(timeout=30)) == {"jsonrpc": "2.0", "id": 7, "result": []}
+        ws.send("[" * 100_000)
+        assert json.loads(ws.recv(timeout=30))["error"]["code"] == -32600
+    with connect(url) as ws:  # no token: only the chain id
+        ws.send(
+            '{"jsonrpc": "2.0", "id": 1, "method": "eth_accounts", "origin": "https://a.example"}'
+        )
+        assert json.loads(ws.recv(timeout=30))["error"]["code"] == 4100
+    # A page on a rebound DNS name: the upgrade is refused before any message.
+    import socket
+
+    with socket.create_connection(("127.0.0.1", running.port), timeout=30) as sock:
+        sock.sendall(
+            b"GET /ws HTTP/1.1\r\nHost: evil.example:%d\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            b"Sec-WebSocket-Version: 13\r\n\r\n" % running.port
+        )
+        assert sock.recv(64).startswith(b"HTTP/1.1 403")
