@@ -508,6 +508,94 @@ class RequestPipeline:
                 log.warning("could not resume a request: %s", type(exc).__name__)
         return out
 
+    # -- messages (personal_sign, eth_signTypedData_v4) ------------------------------------
+    # A message goes through the same rows and statuses as a transaction; it has no nonce and
+    # no broadcast, so *sign_message* moves ``confirmed -> sent`` in one database transaction
+    # with the signature kept in ``raw``: a message is signed at most once.
+
+    def open_message(self, request: dict[str, Any], *, kind: str = "message") -> int:
+        """Store a new message request (EIP-1193 shape, as the review reads it)."""
+        try:
+            chain_id = int(request.get("chain_id") or 0)
+        except (TypeError, ValueError):
+            raise InvalidInput("The message request names no chain.") from None
+        with self.store.session() as s:
+            row = SignRequest(
+                kind=kind,
+                source=self.source,
+                chain_id=chain_id,
+                sender=str(request.get("from") or "")[:42],
+                tx={"message_request": request},
+                digest="",
+                status=Status.PENDING,
+                error="",
+            )
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def review_message(self, request_id: int) -> PreparedMessage:
+        """Review the stored message request and keep the outcome on it (may ask the node)."""
+        with self.store.session() as s:
+            request = _message_of(self._row(s, request_id))
+        outcome, limited = self.reviewer.review(request)
+        outcome = limited_outcome(outcome, limited)
+        with self.store.session() as s:
+            row = self._row(s, request_id)
+            if row.status not in OPEN:
+                raise _closed_message(row)
+            row.digest = outcome.request_digest
+            row.review = _review_json(outcome, limited)
+            row.status = Status.REVIEWED
+            row.danger_confirmed = False
+            row.updated_at = _now()
+        return PreparedMessage(request_id, request, outcome, limited)
+
+    def prepare_message(self, request: dict[str, Any], *, kind: str = "message") -> PreparedMessage:
+        """Open and review a message request in one call."""
+        return self.review_message(self.open_message(request, kind=kind))
+
+    def confirm_message(self, prepared: PreparedMessage, confirmation: str | None = None) -> None:
+        """The user's yes to exactly the reviewed message (store lane)."""
+        signing.check_message_review(prepared.request, prepared.review, confirmation)
+        with self.store.session() as s:
+            row = self._row(s, prepared.request_id)
+            if row.status == Status.CONFIRMED and row.digest == prepared.review.request_digest:
+                return
+            if row.status != Status.REVIEWED:
+                raise _closed_message(row)
+            if row.digest != prepared.review.request_digest:
+                raise ReviewRequired(
+                    "The message changed after you reviewed it (it was reviewed again).",
+                    hint="Review it again; nothing was signed.",
+                )
+            row.status = Status.CONFIRMED
+            row.danger_confirmed = prepared.review.verdict == "danger"
+            row.updated_at = _now()
+
+    def sign_message(self, request_id: int) -> str:
+        """``confirmed -> sent`` with the signature, in one database transaction (store
+        lane). A second call finds the request closed: nothing is signed twice."""
+        with self.store.session() as s:
+            taken = s.execute(
+                update(SignRequest)
+                .where(SignRequest.id == request_id, SignRequest.status == Status.CONFIRMED)
+                .values(status=Status.SIGNING, updated_at=_now())
+            )
+            if getattr(taken, "rowcount", 0) != 1:
+                raise _closed_message(self._row(s, request_id))
+            row = self._row(s, request_id)
+            request = _message_of(row)
+            confirmation = DANGER_CONFIRMATION if row.danger_confirmed else None
+            signature = signing.sign_message_in(
+                s, request, _outcome_from(row), danger_confirmation=confirmation
+            )
+            row.raw = signature.removeprefix("0x")
+            row.status = Status.SENT
+            row.updated_at = _now()
+        log.info("message request %d signed", request_id)
+        return signature
+
     def status(self, request_id: int) -> str:
         with self.store.session() as s:
             return str(self._row(s, request_id).status)
@@ -518,6 +606,23 @@ class RequestPipeline:
         if row is None:
             raise InvalidInput(f"There is no request {request_id}.")
         return row  # type: ignore[no-any-return]
+
+
+def _message_of(row: SignRequest) -> dict[str, Any]:
+    request = (row.tx or {}).get("message_request")
+    if not isinstance(request, dict):
+        raise InvalidInput(f"Request {row.id} is not a message request.")
+    return request
+
+
+@dataclass(frozen=True)
+class PreparedMessage:
+    """A stored, reviewed message request: what the review dialog shows."""
+
+    request_id: int
+    request: dict[str, Any]
+    review: ReviewOutcome
+    limited: tuple[str, ...] = ()
 
 
 class _Given:

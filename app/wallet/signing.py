@@ -9,6 +9,7 @@ Keys live here only for the length of one call and are never returned or logged.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from eth_account import Account as EthAccount
 from sqlalchemy import select
@@ -139,3 +140,73 @@ def reveal_phrase(store: SessionSource, checker: PasswordCheck, password: str) -
             raise InvalidInput("This wallet has no recovery phrase (its keys were imported).")
         register_secret(secret.value)
         return secret.value
+
+
+# -- messages (personal_sign, eth_signTypedData_v4) ---------------------------------------------
+
+MESSAGE_METHODS = ("personal_sign", "eth_signTypedData_v4")
+
+
+def check_message_review(
+    request: dict[str, object], outcome: ReviewOutcome | None, danger_confirmation: str | None
+) -> None:
+    """As ``check_review``, for a message request (EIP-1193 shape, review's ``params``)."""
+    if outcome is None:
+        raise ReviewRequired(
+            "This message has not been reviewed.",
+            hint="Every message passes the review before it can be signed.",
+        )
+    if request.get("method") not in MESSAGE_METHODS:
+        raise ReviewRequired(
+            f"Warden does not sign {str(request.get('method'))[:40]!r} requests.",
+            hint="Only personal_sign and eth_signTypedData_v4 messages can be signed.",
+        )
+    if outcome.request_digest != request_digest(request):
+        raise ReviewRequired(
+            "The review was made for a different message than the one being signed.",
+            hint="Review the message again; nothing was signed.",
+        )
+    if outcome.verdict == "danger" and danger_confirmation != DANGER_CONFIRMATION:
+        raise ReviewRequired(
+            "The review found danger; signing needs your typed confirmation.",
+            hint=f"Type exactly: {DANGER_CONFIRMATION}",
+        )
+
+
+def sign_message_in(
+    session: Session,
+    request: dict[str, Any],
+    outcome: ReviewOutcome | None,
+    *,
+    danger_confirmation: str | None = None,
+) -> str:
+    """The 0x-hex signature of a reviewed message request, inside the caller's transaction."""
+    from eth_account.messages import encode_defunct, encode_typed_data
+
+    check_message_review(request, outcome, danger_confirmation)
+    params = request.get("params")
+    if not isinstance(params, dict):
+        raise InvalidInput("The message request has no parameters; nothing was signed.")
+    try:
+        if request["method"] == "personal_sign":
+            message = params.get("message")
+            if not isinstance(message, str):
+                raise InvalidInput("The message is not text or hex; nothing was signed.")
+            raw = message.encode("utf-8", "surrogatepass")
+            if message.startswith("0x"):
+                try:
+                    raw = bytes.fromhex(message[2:])
+                except ValueError:
+                    pass  # text that starts with 0x, as the review read it
+            signable = encode_defunct(primitive=raw)
+        else:
+            signable = encode_typed_data(full_message=params)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        raise InvalidInput(
+            "The typed data is not valid EIP-712; nothing was signed.",
+            hint="Ask the site for a well-formed request.",
+        ) from None
+    key = _key_for(session, str(request.get("from") or ""))
+    signed = EthAccount.sign_message(signable, key)
+    del key
+    return "0x" + bytes(signed.signature).hex()

@@ -337,7 +337,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
 def cmd_send(args: argparse.Namespace) -> int:
     from app.errors import InvalidInput
     from app.review_types import DANGER_CONFIRMATION
-    from app.wallet import accounts, contacts, tokens, transactions
+    from app.wallet import accounts, contacts, ens, tokens, transactions
     from app.wallet.amounts import format_amount, format_from_environment, normalize_amount
     from warden.context import open_store
     from warden.pipeline import make_pipeline
@@ -348,7 +348,12 @@ def cmd_send(args: argparse.Namespace) -> int:
     store = open_store()
     try:
         with store.session() as s:
-            to = contacts.resolve_recipient(s, args.to)
+            try:
+                to: str | None = contacts.resolve_recipient(s, args.to)
+            except InvalidInput:
+                if not ens.looks_like_name(args.to):
+                    raise
+                to = None  # an ENS name: resolved on the chosen network below
             signable = [a for a in accounts.list_accounts(s) if a.can_sign]
             account = (
                 accounts.get_account(s, args.account)
@@ -360,6 +365,11 @@ def cmd_send(args: argparse.Namespace) -> int:
                 "No account here can sign.", hint="Import a key or a recovery phrase first."
             )
         info, client = _connect(store, args.network)
+        if to is None:
+            to = ens.resolve(client, args.to)
+            print(
+                f"{ens.normalize(args.to)} is {to} on {info.name}; the review checks that address."
+            )
         token = None
         if args.token:
             with store.session() as s:
