@@ -63,8 +63,26 @@ def register(sub: Any) -> None:
     p.add_argument(
         "amount",
         metavar="AMOUNT",
+        nargs="?",
         help="in whole units, written as your locale writes numbers (LC_NUMERIC, LANG), "
         "e.g. 0.05 in English, 0,05 in German; an amount that could mean two numbers is refused",
+    )
+    p.add_argument(
+        "--max",
+        action="store_true",
+        help="send everything instead of AMOUNT: all of the coin minus the largest fee the "
+        "send can cost (the unused part of that fee stays), or a token's whole balance",
+    )
+    p.add_argument(
+        "--max-fee",
+        metavar="GWEI",
+        help="the most to pay per gas, priority fee included (default: twice the base fee "
+        "plus the node's suggested priority fee)",
+    )
+    p.add_argument(
+        "--priority-fee",
+        metavar="GWEI",
+        help="the tip per gas for the block producer (default: the node's suggestion)",
     )
     p.add_argument("--token", metavar="SYMBOL|ADDRESS", help="an ERC-20 token (default: native)")
     _network_arg(p)
@@ -336,15 +354,27 @@ def cmd_balance(args: argparse.Namespace) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     from app.errors import InvalidInput
-    from app.review_types import DANGER_CONFIRMATION
-    from app.wallet import accounts, contacts, tokens, transactions
+    from app.wallet import accounts, contacts, fee_options, tokens, transactions
     from app.wallet.amounts import format_amount, format_from_environment, normalize_amount
+    from warden.commands.tx import review_and_send
     from warden.context import open_store
     from warden.pipeline import make_pipeline
 
     # The same parser as the window, with the separators of the shell's locale; refused
     # before anything is opened or connected.
-    amount = normalize_amount(args.amount, format_from_environment())
+    fmt = format_from_environment()
+    if args.max == (args.amount is not None):
+        raise InvalidInput(
+            "Give either an AMOUNT or --max, not both." if args.max else "No amount given.",
+            hint="e.g. 'warden send NAME 0.05', or 'warden send NAME --max' to send everything.",
+        )
+    amount = None if args.max else normalize_amount(args.amount, fmt)
+    max_fee = fee_options.parse_gwei(args.max_fee, "maximum fee", fmt) if args.max_fee else None
+    tip = (
+        fee_options.parse_gwei(args.priority_fee, "priority fee", fmt)
+        if args.priority_fee
+        else None
+    )
     store = open_store()
     try:
         with store.session() as s:
@@ -364,45 +394,38 @@ def cmd_send(args: argparse.Namespace) -> int:
         if args.token:
             with store.session() as s:
                 token = tokens.find_token(s, info.chain_id, args.token)
-        built = transactions.build_transfer(
-            client, account.address, to, amount, token=token, native_symbol=info.native_symbol
-        )
+        if amount is None:
+            built = fee_options.build_everything(
+                client,
+                account.address,
+                to,
+                token=token,
+                native_symbol=info.native_symbol,
+                max_fee=max_fee,
+                priority_fee=tip,
+            )
+        else:
+            built = transactions.build_transfer(
+                client, account.address, to, amount, token=token, native_symbol=info.native_symbol
+            )
+            if max_fee is not None or tip is not None:
+                built = fee_options.with_fees(built, max_fee, tip)
+                fee_options.check_affordable(client, built, info.native_symbol)
         pipeline = make_pipeline(
             store, client, native_symbol=info.native_symbol, chain_id=info.chain_id
         )
         pipeline.resume_unfinished()
         prepared = pipeline.prepare(built)
-        outcome = prepared.review
         symbol = token.symbol if token else info.native_symbol
         decimals = token.decimals if token else 18
         print(f"Send {format_amount(built.amount, decimals)} {symbol} on {info.name}")
         print(f"  from {account.name} {account.address}\n  to   {to}")
-        print(
-            f"  max fee {format_amount(built.gas * built.max_fee_per_gas, 18, places=8)} "
-            f"{info.native_symbol}"
+        code, _sent = review_and_send(
+            store, pipeline, prepared, yes=args.yes, wait=args.wait, fee_symbol=info.native_symbol
         )
-        print(f"Review: {outcome.verdict.upper()} - {outcome.summary}")
-        for f in outcome.findings:
-            print(f"  [{f.severity}] {f.code}: {f.detail}")
-        confirmation = None
-        if outcome.verdict == "danger":
-            print(f"To send anyway, type exactly: {DANGER_CONFIRMATION}")
-            confirmation = input("> ") if sys.stdin.isatty() else ""
-            if confirmation != DANGER_CONFIRMATION:
-                pipeline.reject(prepared.request_id)
-                print("Not sent.")
-                return 1
-        elif not args.yes:
-            if not sys.stdin.isatty() or input("Send? [y/N] ").strip().lower() not in ("y", "yes"):
-                pipeline.reject(prepared.request_id)
-                print("Not sent.")
-                return 1
-        pipeline.confirm(prepared, confirmation)
-        result = pipeline.send_confirmed(prepared.request_id, wait_s=args.wait)
     finally:
         store.close()
-    print(f"Transaction {result.tx_hash} (nonce {result.nonce}): {result.status}")
-    return 0 if result.status in ("confirmed", "pending") else 1
+    return code
 
 
 def cmd_history(args: argparse.Namespace) -> int:
