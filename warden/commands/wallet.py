@@ -50,7 +50,16 @@ def register(sub: Any) -> None:
     ag.add_argument("--import-key", action="store_true", help="import a private key (stdin)")
     ag.add_argument("--watch", metavar="ADDRESS", help="add a watch-only address")
     a.set_defaults(func=cmd_accounts_add)
-    a = asub.add_parser("reveal-phrase", help="show the recovery phrase (asks the password)")
+    a = asub.add_parser(
+        "reveal-phrase",
+        help="show the recovery phrase (asks the password at the terminal, always)",
+    )
+    a.add_argument(
+        "--without-terminal",
+        action="store_true",
+        help="for scripts: print the phrase with no terminal to ask at, taking the password "
+        "from WARDEN_PASSWORD (the script must keep the phrase safe)",
+    )
     a.set_defaults(func=cmd_reveal_phrase)
 
     p = sub.add_parser("balance", help="native and token balances of your accounts")
@@ -311,12 +320,35 @@ def cmd_accounts_add(args: argparse.Namespace) -> int:
 
 
 def cmd_reveal_phrase(args: argparse.Namespace) -> int:
+    """At a terminal the password is always typed, even with WARDEN_PASSWORD set: showing the
+    phrase is never a side effect of an environment variable. Without a terminal it needs
+    ``--without-terminal``."""
+    from app.errors import InvalidInput, StoreLocked
     from app.wallet import signing
-    from warden.context import ask_password, open_store
+    from warden.context import PASSWORD_ENV, ask_password, open_store
 
+    if not _at_terminal() and not args.without_terminal:
+        raise InvalidInput(
+            "The recovery phrase is shown only after its password is typed at a terminal, "
+            "and there is none. Nothing was shown.",
+            hint="Run 'warden accounts reveal-phrase' in a terminal, or add --without-terminal "
+            f"in a script that keeps the phrase safe ({PASSWORD_ENV} then gives the password).",
+        )
     store = open_store(write=False)
     try:
-        password = ask_password("Warden password (to show the phrase): ") or ""
+        if _at_terminal():
+            print(
+                "Anyone who sees the recovery phrase can take your funds; check who can see "
+                "your screen."
+            )
+            password = getpass.getpass("Warden password (to show the phrase): ")
+        else:
+            password = ask_password("Warden password (to show the phrase): ") or ""
+            if not password:
+                raise StoreLocked(
+                    "The password is needed to show the phrase and none was given.",
+                    hint=f"Set {PASSWORD_ENV} for the script, or run the command in a terminal.",
+                )
         phrase = signing.reveal_phrase(store, store, password)
     finally:
         store.close()
