@@ -122,6 +122,16 @@ class WalletServices:
     def review_built(self, built: BuiltTransaction) -> PreparedSend:
         return self._prepared(self.requests.prepare(built))
 
+    def prepare_replacement(self, tx_hash: str, cancel: bool) -> PreparedSend:
+        """Speed up (or cancel) the pending send ``tx_hash``: the same nonce with bumped fees,
+        reviewed like a send; confirming it goes through ``sign_and_send``/``send_steps``."""
+        from app.wallet import replace
+
+        original = replace.find_original(self.store, self.client, tx_hash)
+        kind = replace.CANCEL if cancel else replace.SPEEDUP
+        built = replace.replacement(self.client, original, kind)
+        return self._prepared(self.requests.prepare(built, kind=kind))
+
     def prepare_proposal(self, proposal_id: int) -> PreparedSend:
         """Build and review the transaction a delegate proposed, exactly like a send; a
         proposal approved again (another window, after a crash) is never signed twice."""
@@ -220,6 +230,7 @@ def wallet_backend(
         "sign_and_send": wallet.sign_and_send,
         "max_amount": wallet.max_amount,
         "prepare_proposal": wallet.prepare_proposal,
+        "prepare_replacement": wallet.prepare_replacement,
         "reject_proposal": wallet.reject_proposal,
         "restore": None,
     }

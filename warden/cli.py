@@ -13,6 +13,7 @@ from app.errors import WardenError
 # Each module registers its own subcommands; a module not written yet is skipped.
 COMMAND_MODULES = (
     "warden.commands.wallet",
+    "warden.commands.tx",
     "warden.commands.store",
     "warden.commands.review",
     "warden.commands.lists",

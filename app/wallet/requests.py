@@ -39,7 +39,7 @@ from app.errors import InvalidInput, NetworkError, ReviewRequired, TransactionFa
 from app.events import EventBus
 from app.review_types import DANGER_CONFIRMATION, Finding, ReviewOutcome
 from app.store.schema import Proposal, SignRequest
-from app.wallet import nonce_health, nonces, sender, signing
+from app.wallet import nonce_health, nonces, replace, sender, signing
 from app.wallet.chain import ChainClient
 from app.wallet.nonce_health import NonceView
 from app.wallet.ports import SessionSource
@@ -395,6 +395,8 @@ class RequestPipeline:
             row.nonce = nonce
             row.tx_hash = signed.tx_hash
             row.raw = signed.raw.hex()
+            s.flush()
+            _fault("before_sign_commit")  # nonce taken, signed, recorded: not yet committed
         _fault("after_sign")
         return signed.tx_hash
 
@@ -438,6 +440,10 @@ class RequestPipeline:
                 proposal = s.get(Proposal, row.proposal_id)
                 if proposal is not None:
                     proposal.status = "approved"
+            replaces = (dict(row.tx or {}).get("extra") or {}).get("replaces")
+            if isinstance(replaces, str) and row.tx_hash:  # a speed-up or cancel is out
+                replace.mark_replaced_in(s, row.chain_id, replaces, str(row.tx_hash))
+        _fault("after_mark_sent")
 
     def fail(self, request_id: int, reason: str) -> None:
         with self.store.session() as s:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.events import price_did_cross
 from app.notify import Notification
-from delegates.market import alerts, candles, portfolio
+from delegates.market import alerts, candles, freshness, portfolio
 from delegates.market.analysis import analyze
 from delegates.runtime.base import Delegate, DelegateContext, Every
 from delegates.runtime.registry import delegate
@@ -65,12 +65,22 @@ class MarketAnalysis(Delegate):
         }
         results = []
         raised: list[dict[str, Any]] = []
+        now = ctx.clock()
+        stale = False
         for symbol, ser in series.items():
-            rule = rules.get(symbol, alerts.AlertRule(symbol))
+            since = freshness.old_since(ser, now)
+            rule = None if since else rules.get(symbol, alerts.AlertRule(symbol))
             result = analyze(ser, rule=rule, portfolio=summary)
+            result["old_since"] = since
+            if since:  # old data: said first, and no alerts on it
+                stale = True
+                result["brief"] = (
+                    f"Old data: the latest {symbol} candle is from {since}, older than its "
+                    f"{ser.timeframe} period; no alerts were raised on it. {result['brief']}"
+                )
             results.append(result)
             raised.extend(result["alerts"])
-        if report is not None:
+        if report is not None and not stale:
             raised.extend(
                 a.to_json()
                 for a in alerts.portfolio_drawdown(report.drawdown_now, s.portfolio_drawdown_pct)

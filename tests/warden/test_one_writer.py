@@ -117,7 +117,14 @@ def test_restore_while_the_daemon_runs_is_refused_and_the_daemon_keeps_working(
         first = daemon.stdout.readline() if daemon.stdout else ""
         assert "running" in first, first + (daemon.stderr.read() if daemon.poll() else "")
         refused = warden(
-            home, "backup", "restore", str(backup), "--yes", WARDEN_PASSWORD="backup-password"
+            home,
+            "backup",
+            "restore",
+            str(backup),
+            "--yes",
+            "--password-env",
+            "WARDEN_PASSWORD",
+            WARDEN_PASSWORD="backup-password",
         )
         assert refused.returncode == 2
         match = RUNNING.search(refused.stderr)
@@ -130,7 +137,14 @@ def test_restore_while_the_daemon_runs_is_refused_and_the_daemon_keeps_working(
     assert "no such table" not in out + err and "Traceback" not in err
 
     done = warden(
-        home, "backup", "restore", str(backup), "--yes", WARDEN_PASSWORD="backup-password"
+        home,
+        "backup",
+        "restore",
+        str(backup),
+        "--yes",
+        "--password-env",
+        "WARDEN_PASSWORD",
+        WARDEN_PASSWORD="backup-password",
     )
     assert done.returncode == 0, done.stderr
     store = Store.open(paths, "backup-password")

@@ -222,12 +222,63 @@ def _runs(args: argparse.Namespace) -> int:
     return 0
 
 
+class _PrintBackend:
+    """Notifications as lines on the daemon's terminal, when no desktop service shows them."""
+
+    def show(self, notification: Any) -> None:
+        print(f"notice: {notification.title}: {notification.body}", flush=True)
+
+
+class _RunPrinter:
+    """One line per delegate run, printed as the run ends (``delegate_did_run``)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.runs = 0
+        self.failed = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, event: Any) -> None:
+        from app.store.schema import DelegateRun
+
+        trigger = "?"
+        try:
+            with self.store.session() as s:
+                row = s.get(DelegateRun, event.run_id)
+                trigger = row.trigger if row is not None else "?"
+        except Exception:  # the store is closing: the line is still worth printing
+            log.debug("run record unreadable", exc_info=True)
+        with self._lock:
+            self.runs += 1
+            self.failed += event.outcome not in ("ok", "skipped")
+            print(
+                f"run #{event.run_id} {event.delegate} [{trigger}] {event.outcome}: "
+                f"{event.message}",
+                flush=True,
+            )
+
+
+def _notification_backend() -> tuple[Any, str]:
+    """Desktop notifications where a service answers; else lines on this terminal. Returns
+    the backend and a line that tells the user where notifications go."""
+    from app.notify import LogBackend
+    from delegates.notify_desktop import best_backend
+
+    backend = best_backend()
+    if isinstance(backend, LogBackend):
+        return _PrintBackend(), (
+            "warden daemon: no desktop notification service here (no D-Bus session); "
+            "notifications are printed on this terminal as 'notice:' lines."
+        )
+    return backend, "warden daemon: notifications go to the desktop's notification service."
+
+
 def _daemon(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
+    from app.events import delegate_did_run
     from app.notify import Notifier
     from app.store.schema import Account
-    from delegates.notify_desktop import best_backend
     from delegates.runtime.runtime import DelegateRuntime
     from delegates.runtime.watcher import ChainWatcher
 
@@ -243,9 +294,12 @@ def _daemon(args: argparse.Namespace) -> int:
         store, w3 = open_store(), _web3(args.rpc)
     if w3 is not None and demo is None:
         _finish_requests(store, w3)
-    notifier = Notifier(best_backend())
+    backend, where_notices_go = _notification_backend()
+    notifier = Notifier(backend)
     notifier.start()
     runner = _runner(store, w3, notifier)
+    printer = _RunPrinter(store)
+    unsubscribe = runner.bus.subscribe(delegate_did_run, printer)
     runtime = DelegateRuntime(runner)
     runtime.start()
     watcher = None
@@ -262,6 +316,7 @@ def _daemon(args: argparse.Namespace) -> int:
         "the demo chain" if demo else (args.rpc or "no chain"),
     )
     print("warden daemon: running; Ctrl+C stops it.", flush=True)
+    print(where_notices_go, flush=True)
     if demo is not None and args.demo_transfer_after is not None:
         threading.Timer(args.demo_transfer_after, _demo_transfer, (demo,)).start()
     try:
@@ -277,9 +332,12 @@ def _daemon(args: argparse.Namespace) -> int:
             watcher.stop()
         runtime.stop()
         notifier.stop()
-        for r in reversed(runner.recent_runs(50)):
-            summary = (r.output or {}).get("summary", "") if r.output else ""
-            print(f"run #{r.id} {r.delegate} [{r.trigger}] {r.outcome}: {r.error or summary}")
+        unsubscribe()
+        print(
+            f"warden daemon: stopped after {printer.runs} run(s), {printer.failed} not ok; "
+            "'warden delegates runs' lists earlier ones.",
+            flush=True,
+        )
         store.close()
     return 0
 

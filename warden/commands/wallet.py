@@ -50,7 +50,16 @@ def register(sub: Any) -> None:
     ag.add_argument("--import-key", action="store_true", help="import a private key (stdin)")
     ag.add_argument("--watch", metavar="ADDRESS", help="add a watch-only address")
     a.set_defaults(func=cmd_accounts_add)
-    a = asub.add_parser("reveal-phrase", help="show the recovery phrase (asks the password)")
+    a = asub.add_parser(
+        "reveal-phrase",
+        help="show the recovery phrase (asks the password at the terminal, always)",
+    )
+    a.add_argument(
+        "--without-terminal",
+        action="store_true",
+        help="for scripts: print the phrase with no terminal to ask at, taking the password "
+        "from WARDEN_PASSWORD (the script must keep the phrase safe)",
+    )
     a.set_defaults(func=cmd_reveal_phrase)
 
     p = sub.add_parser("balance", help="native and token balances of your accounts")
@@ -63,8 +72,26 @@ def register(sub: Any) -> None:
     p.add_argument(
         "amount",
         metavar="AMOUNT",
+        nargs="?",
         help="in whole units, written as your locale writes numbers (LC_NUMERIC, LANG), "
         "e.g. 0.05 in English, 0,05 in German; an amount that could mean two numbers is refused",
+    )
+    p.add_argument(
+        "--max",
+        action="store_true",
+        help="send everything instead of AMOUNT: all of the coin minus the largest fee the "
+        "send can cost (the unused part of that fee stays), or a token's whole balance",
+    )
+    p.add_argument(
+        "--max-fee",
+        metavar="GWEI",
+        help="the most to pay per gas, priority fee included (default: twice the base fee "
+        "plus the node's suggested priority fee)",
+    )
+    p.add_argument(
+        "--priority-fee",
+        metavar="GWEI",
+        help="the tip per gas for the block producer (default: the node's suggestion)",
     )
     p.add_argument("--token", metavar="SYMBOL|ADDRESS", help="an ERC-20 token (default: native)")
     _network_arg(p)
@@ -293,12 +320,35 @@ def cmd_accounts_add(args: argparse.Namespace) -> int:
 
 
 def cmd_reveal_phrase(args: argparse.Namespace) -> int:
+    """At a terminal the password is always typed, even with WARDEN_PASSWORD set: showing the
+    phrase is never a side effect of an environment variable. Without a terminal it needs
+    ``--without-terminal``."""
+    from app.errors import InvalidInput, StoreLocked
     from app.wallet import signing
-    from warden.context import ask_password, open_store
+    from warden.context import PASSWORD_ENV, ask_password, open_store
 
+    if not _at_terminal() and not args.without_terminal:
+        raise InvalidInput(
+            "The recovery phrase is shown only after its password is typed at a terminal, "
+            "and there is none. Nothing was shown.",
+            hint="Run 'warden accounts reveal-phrase' in a terminal, or add --without-terminal "
+            f"in a script that keeps the phrase safe ({PASSWORD_ENV} then gives the password).",
+        )
     store = open_store(write=False)
     try:
-        password = ask_password("Warden password (to show the phrase): ") or ""
+        if _at_terminal():
+            print(
+                "Anyone who sees the recovery phrase can take your funds; check who can see "
+                "your screen."
+            )
+            password = getpass.getpass("Warden password (to show the phrase): ")
+        else:
+            password = ask_password("Warden password (to show the phrase): ") or ""
+            if not password:
+                raise StoreLocked(
+                    "The password is needed to show the phrase and none was given.",
+                    hint=f"Set {PASSWORD_ENV} for the script, or run the command in a terminal.",
+                )
         phrase = signing.reveal_phrase(store, store, password)
     finally:
         store.close()
@@ -336,15 +386,27 @@ def cmd_balance(args: argparse.Namespace) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     from app.errors import InvalidInput
-    from app.review_types import DANGER_CONFIRMATION
-    from app.wallet import accounts, contacts, ens, tokens, transactions
+    from app.wallet import accounts, contacts, ens, fee_options, tokens, transactions
     from app.wallet.amounts import format_amount, format_from_environment, normalize_amount
+    from warden.commands.tx import review_and_send
     from warden.context import open_store
     from warden.pipeline import make_pipeline
 
     # The same parser as the window, with the separators of the shell's locale; refused
     # before anything is opened or connected.
-    amount = normalize_amount(args.amount, format_from_environment())
+    fmt = format_from_environment()
+    if args.max == (args.amount is not None):
+        raise InvalidInput(
+            "Give either an AMOUNT or --max, not both." if args.max else "No amount given.",
+            hint="e.g. 'warden send NAME 0.05', or 'warden send NAME --max' to send everything.",
+        )
+    amount = None if args.max else normalize_amount(args.amount, fmt)
+    max_fee = fee_options.parse_gwei(args.max_fee, "maximum fee", fmt) if args.max_fee else None
+    tip = (
+        fee_options.parse_gwei(args.priority_fee, "priority fee", fmt)
+        if args.priority_fee
+        else None
+    )
     store = open_store()
     try:
         with store.session() as s:
@@ -374,45 +436,38 @@ def cmd_send(args: argparse.Namespace) -> int:
         if args.token:
             with store.session() as s:
                 token = tokens.find_token(s, info.chain_id, args.token)
-        built = transactions.build_transfer(
-            client, account.address, to, amount, token=token, native_symbol=info.native_symbol
-        )
+        if amount is None:
+            built = fee_options.build_everything(
+                client,
+                account.address,
+                to,
+                token=token,
+                native_symbol=info.native_symbol,
+                max_fee=max_fee,
+                priority_fee=tip,
+            )
+        else:
+            built = transactions.build_transfer(
+                client, account.address, to, amount, token=token, native_symbol=info.native_symbol
+            )
+            if max_fee is not None or tip is not None:
+                built = fee_options.with_fees(built, max_fee, tip)
+                fee_options.check_affordable(client, built, info.native_symbol)
         pipeline = make_pipeline(
             store, client, native_symbol=info.native_symbol, chain_id=info.chain_id
         )
         pipeline.resume_unfinished()
         prepared = pipeline.prepare(built)
-        outcome = prepared.review
         symbol = token.symbol if token else info.native_symbol
         decimals = token.decimals if token else 18
         print(f"Send {format_amount(built.amount, decimals)} {symbol} on {info.name}")
         print(f"  from {account.name} {account.address}\n  to   {to}")
-        print(
-            f"  max fee {format_amount(built.gas * built.max_fee_per_gas, 18, places=8)} "
-            f"{info.native_symbol}"
+        code, _sent = review_and_send(
+            store, pipeline, prepared, yes=args.yes, wait=args.wait, fee_symbol=info.native_symbol
         )
-        print(f"Review: {outcome.verdict.upper()} - {outcome.summary}")
-        for f in outcome.findings:
-            print(f"  [{f.severity}] {f.code}: {f.detail}")
-        confirmation = None
-        if outcome.verdict == "danger":
-            print(f"To send anyway, type exactly: {DANGER_CONFIRMATION}")
-            confirmation = input("> ") if sys.stdin.isatty() else ""
-            if confirmation != DANGER_CONFIRMATION:
-                pipeline.reject(prepared.request_id)
-                print("Not sent.")
-                return 1
-        elif not args.yes:
-            if not sys.stdin.isatty() or input("Send? [y/N] ").strip().lower() not in ("y", "yes"):
-                pipeline.reject(prepared.request_id)
-                print("Not sent.")
-                return 1
-        pipeline.confirm(prepared, confirmation)
-        result = pipeline.send_confirmed(prepared.request_id, wait_s=args.wait)
     finally:
         store.close()
-    print(f"Transaction {result.tx_hash} (nonce {result.nonce}): {result.status}")
-    return 0 if result.status in ("confirmed", "pending") else 1
+    return code
 
 
 def cmd_history(args: argparse.Namespace) -> int:
