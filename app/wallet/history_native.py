@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -117,7 +118,7 @@ def _internal(
         place = seen.get(tx_hash, 0)
         seen[tx_hash] = place + 1
         action = t.get("action")
-        if t.get("type") != "call" or not isinstance(action, dict) or t.get("error"):
+        if t.get("type") != "call" or not isinstance(action, Mapping) or t.get("error"):
             continue
         if not t.get("traceAddress"):
             continue  # the transaction's own value: read from the block already

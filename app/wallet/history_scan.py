@@ -223,6 +223,10 @@ def _blocks(
                 f"The node keeps no past state: native coin before block {lo:,} was not "
                 "read. An archive node or an explorer can fill it in."
             )
+        r.notes.append(
+            "Read block by block, native coin a contract sends inside a transaction is not "
+            "seen; an explorer can add it."
+        )
         if error is not None:
             r.notes.append(f"Stopped at block {r.reached:,} of {target:,}: {error}")
         elif hi < target:
