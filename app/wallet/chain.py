@@ -57,6 +57,31 @@ _UNREADABLE = (
 )
 
 
+@dataclass
+class RequestCounter:
+    """How much one client asked its node: requests made and answer bytes received (bytes only
+    over HTTP; the in-process demo EVM has none). A benchmark or a scan reads the difference
+    between two ``snapshot``s."""
+
+    requests: int = 0
+    bytes_received: int = 0
+
+    def snapshot(self) -> tuple[int, int]:
+        return self.requests, self.bytes_received
+
+
+class _CountingProvider(BoundedHTTPProvider):
+    """The bounded provider, adding each raw answer's size to a counter."""
+
+    def __init__(self, url: str, *, counter: RequestCounter, **kwargs: Any) -> None:
+        super().__init__(url, **kwargs)
+        self.counter = counter
+
+    def decode_rpc_response(self, raw_response: bytes) -> Any:  # type: ignore[override]
+        self.counter.bytes_received += len(raw_response)
+        return super().decode_rpc_response(raw_response)
+
+
 @dataclass(frozen=True)
 class Fees:
     max_fee_per_gas: int
@@ -75,8 +100,10 @@ class ChainClient:
         name: str = "",
         url: str = "",
         timeout: float = DEFAULT_TIMEOUT_S,
+        counter: RequestCounter | None = None,
     ) -> None:
         self.w3 = w3
+        self.counter = counter or RequestCounter()
         self.timeout = timeout
         self.chain_id = chain_id
         self.name = name or f"chain {chain_id}"
@@ -104,8 +131,11 @@ class ChainClient:
                 f"The RPC URL {url!r} is not an http(s) URL.",
                 hint="Use the node's JSON-RPC address, e.g. https://mainnet.base.org.",
             )
-        provider = BoundedHTTPProvider(url, deadline_s=timeout, max_bytes=max_response_bytes)
-        client = cls(Web3(provider), chain_id, name=name, url=url, timeout=timeout)
+        counter = RequestCounter()
+        provider = _CountingProvider(
+            url, counter=counter, deadline_s=timeout, max_bytes=max_response_bytes
+        )
+        client = cls(Web3(provider), chain_id, name=name, url=url, timeout=timeout, counter=counter)
         client.check_chain_id()
         return client
 
@@ -129,6 +159,7 @@ class ChainClient:
     def guard(self, what: str) -> Iterator[None]:
         """Turn transport and node failures while doing ``what`` into a NetworkError."""
         where = self.where
+        self.counter.requests += 1  # one guarded call is one request to the node
         try:
             yield
         except requests.exceptions.Timeout:
@@ -200,11 +231,15 @@ class ChainClient:
             raw, where=self.where, what="the latest block", high=checks.BLOCK_MAX
         )
 
-    def balance(self, address: str) -> int:
-        raw = self.run("reading a balance", lambda: self.w3.eth.get_balance(address))  # type: ignore[arg-type]
+    def balance(self, address: str, block: int | str = "latest") -> int:
+        """The balance at ``block``; a past block needs a node that keeps past state."""
+        raw = self.run(
+            "reading a balance",
+            lambda: self.w3.eth.get_balance(address, block),  # type: ignore[arg-type]
+        )
         return checks.quantity(raw, where=self.where, what="a balance")
 
-    def nonce(self, address: str, block: str = "pending") -> int:
+    def nonce(self, address: str, block: int | str = "pending") -> int:
         raw = self.run(
             "reading the account's nonce",
             lambda: self.w3.eth.get_transaction_count(address, block),  # type: ignore[arg-type]
@@ -284,6 +319,11 @@ class ChainClient:
         return checks.check_block(
             checks.record(raw, where=self.where, what=what), where=self.where, what=what
         )
+
+    def request(self, method: str, params: list[Any], what: str) -> Any:
+        """A JSON-RPC call web3 has no method for (traces), under the same deadline, size cap
+        and error handling; the caller checks the result with ``rpc_checks``."""
+        return self.run(what, lambda: self.w3.manager.request_blocking(method, params))  # type: ignore[arg-type]
 
     def logs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         raw = self.run("reading logs", lambda: self.w3.eth.get_logs(params))  # type: ignore[arg-type]

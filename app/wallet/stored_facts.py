@@ -27,7 +27,7 @@ from app.store.schema import Account, BlocklistEntry, Contact, Transfer, Trusted
 from app.wallet.ports import SessionSource
 
 # Sent, but never on chain: the user's intent did not become an interaction.
-NOT_ON_CHAIN = ("failed", "dropped", "replaced")
+NOT_ON_CHAIN = ("failed", "dropped", "replaced", "reorged")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,14 @@
 """Polls the RPC node for new blocks and logs and announces them as events.
 
-Per new block: ``block_did_arrive`` (with the base fee), ``transfer_did_arrive`` for native
-value sent to one of the user's addresses and for ERC-20/721 ``Transfer`` logs to them, and
-``approval_did_change`` for ``Approval``/``ApprovalForAll`` logs from them. When the node fails
-the poll interval doubles up to ``max_backoff_s``; the first success resets it.
+Each poll covers the blocks since the last one with the history scan's method, not by
+downloading every block: ``block_did_arrive`` for the newest block (its header, with the base
+fee); native coin by each account's balance and nonce at the new head, and only when they
+changed, bisection to the blocks that changed and those blocks read in full
+(``app.wallet.history_bisect``), announcing ``transfer_did_arrive`` for value sent to the
+account (directly, or by a contract where the node has traces); ERC-20/721 ``Transfer`` logs
+to the accounts and ``Approval``/``ApprovalForAll`` logs from them by range. Every call goes
+through the checked chain client. When the node fails the poll interval doubles up to
+``max_backoff_s``; the first success resets it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from eth_utils import keccak, to_checksum_address
 
 from app.errors import NetworkError
 from app.events import EventBus, approval_did_change, block_did_arrive, transfer_did_arrive
+from app.wallet.chain import ChainClient
+from app.wallet.history_bisect import Bisection, StateProbe
+from app.wallet.history_native import read_changed_block
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +68,7 @@ class ChainWatcher:
         self.delay_s = poll_s
         self.failures = 0
         self._chain_id: int | None = None
+        self._client: ChainClient | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -76,11 +85,16 @@ class ChainWatcher:
         self.delay_s = self.poll_s
         return count
 
+    def client(self) -> ChainClient:
+        """The checked chain client over ``w3`` (built again when ``w3`` is replaced)."""
+        if self._client is None or self._client.w3 is not self.w3:
+            self._client = ChainClient.from_web3(self.w3, name="the RPC node")
+            self._chain_id = self._client.chain_id
+        return self._client
+
     def _poll(self) -> int:
-        eth = self.w3.eth
-        if self._chain_id is None:
-            self._chain_id = int(eth.chain_id)
-        latest = int(eth.block_number)
+        client = self.client()
+        latest = client.block_number()
         if self.last_block is None:
             self.last_block = latest  # start from now: history is the wallet scan's job
             return 0
@@ -88,32 +102,38 @@ class ChainWatcher:
             return 0
         first = self.last_block + 1
         last = min(latest, self.last_block + MAX_BLOCKS_PER_POLL)
-        for number in range(first, last + 1):
-            block = eth.get_block(number, full_transactions=True)
-            self.bus.publish(block_did_arrive(self._chain_id, number, block.get("baseFeePerGas")))
-            for tx in block["transactions"]:
-                to = tx.get("to")
-                if to and to_checksum_address(to) in self.accounts:
-                    self.bus.publish(
-                        transfer_did_arrive(
-                            self._chain_id,
-                            to_checksum_address(to),
-                            to_checksum_address(tx["from"]),
-                            None,
-                            int(tx["value"]),
-                            _hex(tx["hash"]),
-                            number,
-                        )
-                    )
+        head = client.block(last)
+        self.bus.publish(block_did_arrive(client.chain_id, last, head.get("baseFeePerGas")))
+        for account in sorted(self.accounts):
+            self._native(client, account, first, last)
         if self.accounts:
             self._logs(first, last)
         self.last_block = last
         return last - first + 1
 
+    def _native(self, client: ChainClient, account: str, first: int, last: int) -> None:
+        probe = StateProbe(client, account)
+        for number in Bisection(probe, first - 1, last):
+            for f in read_changed_block(client, probe, number).found:
+                if f.recipient and f.recipient.lower() == account.lower():
+                    if f.sender.lower() == account.lower():
+                        continue  # sent to itself: nothing arrived
+                    self.bus.publish(
+                        transfer_did_arrive(
+                            client.chain_id,
+                            account,
+                            to_checksum_address(f.sender),
+                            None,
+                            f.amount,
+                            f.tx_hash,
+                            number,
+                        )
+                    )
+
     def _logs(self, first: int, last: int) -> None:
         mine = [topic_for(a) for a in sorted(self.accounts)]
-        eth = self.w3.eth
-        incoming = eth.get_logs(
+        client = self.client()
+        incoming = client.logs(
             {"fromBlock": first, "toBlock": last, "topics": [TRANSFER_TOPIC, None, mine]}
         )
         for entry in incoming:
@@ -131,7 +151,7 @@ class ChainWatcher:
                     int(entry["blockNumber"]),
                 )
             )
-        approvals = eth.get_logs(
+        approvals = client.logs(
             {
                 "fromBlock": first,
                 "toBlock": last,

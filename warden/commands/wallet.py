@@ -117,10 +117,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--blocks",
         type=int,
-        default=200,
+        default=None,
         metavar="N",
-        help="read at most N blocks per run (public nodes are slow; run it again "
-        "to go on, default 200)",
+        help="cover at most N blocks per run (default: up to the head; a run that stops "
+        "early says how far it got, and the next one goes on)",
     )
     p.set_defaults(func=cmd_history)
 
@@ -488,7 +488,10 @@ def cmd_history(args: argparse.Namespace) -> int:
         if scan:
             client = networks.connect(info)
             sender.refresh_pending(store, client)
-            history.scan(store, client, owned, max_blocks=max(1, args.blocks))
+            report = history.scan_history(store, client, owned, max_blocks=args.blocks)
+            for r in report.accounts:
+                for note in r.notes:
+                    print(f"warden: {note}", file=sys.stderr)
         rows = history.list_history(store, chain_id=info.chain_id, limit=args.limit)
         with store.session() as s:
             print_history(s, rows, info.native_symbol, info.chain_id)
