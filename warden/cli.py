@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "warden.commands.market",
     "warden.commands.gui",
     "warden.commands.train",
+    "warden.commands.federate",
 )
 
 
