@@ -116,9 +116,7 @@ def make_server_certs(folder: Path, hosts: Sequence[str], *, days: int = 365) ->
     _write(out.cert, cert.public_bytes(pem), secret=False)
     _write(
         out.key,
-        key.private_bytes(
-            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ),
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
         secret=True,
     )
     return out
@@ -138,7 +136,11 @@ def make_node_keys(folder: Path) -> NodeKeys:
         ),
         secret=True,
     )
-    _write(out.public, key.public_key().public_bytes(ssh, serialization.PublicFormat.OpenSSH), secret=False)
+    _write(
+        out.public,
+        key.public_key().public_bytes(ssh, serialization.PublicFormat.OpenSSH),
+        secret=False,
+    )
     return out
 
 

@@ -29,10 +29,9 @@ def widen_claim_window(seconds: float) -> None:
             module = importlib.import_module(name)
         except ImportError:
             continue
-        if hasattr(module, "HEARTBEAT_DEFAULT_INTERVAL"):
-            module.HEARTBEAT_DEFAULT_INTERVAL = max(
-                seconds, module.HEARTBEAT_DEFAULT_INTERVAL
-            )
+        current = getattr(module, "HEARTBEAT_DEFAULT_INTERVAL", None)
+        if isinstance(current, int | float):
+            vars(module)["HEARTBEAT_DEFAULT_INTERVAL"] = max(seconds, current)
 
 
 def main(argv: list[str]) -> int:

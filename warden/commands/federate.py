@@ -154,7 +154,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not admitted:
         raise InvalidInput(
             "No SuperNode key is admitted.",
-            hint="Pass each joiner's public key with --admit (from 'warden federate join --make-key').",
+            hint="Pass each joiner's node.pub with --admit ('warden federate join --make-key').",
         )
     port = args.port or processes.free_port(args.host)
     address = f"{args.host}:{port}"
@@ -173,9 +173,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )  # fmt: skip
     started = time.monotonic()
     try:
-        processes.wait_tls_ready(
-            args.host, port, ca, deadline=time.monotonic() + 180, proc=link
-        )
+        processes.wait_tls_ready(args.host, port, ca, deadline=time.monotonic() + 180, proc=link)
         processes.write_cli_config(home, address, ca)
         for pub in admitted:
             processes.register_node(pub, env)
@@ -198,7 +196,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if st.get("status") == "finished":
                 break
             if link.poll() is not None:
-                raise NetworkError("The SuperLink stopped during the run.", hint="See superlink.log.")
+                raise NetworkError(
+                    "The SuperLink stopped during the run.", hint="See superlink.log."
+                )
             time.sleep(3)
     finally:
         processes.stop(link)
@@ -226,12 +226,13 @@ def _print_rounds(figures: dict[str, Any]) -> None:
     print("round  clients  failures  epsilon per client        seconds")
     for r in figures.get("rounds", []):
         eps = ", ".join("inf" if math.isinf(e) else f"{e:.2f}" for e in r.get("epsilon", []))
-        print(
-            f"{r['round']:5d}  {r['clients']:7d}  {r['failures']:8d}  {eps:24s}  {r['seconds']:7.1f}"
-        )
+        n, c, f, sec = r["round"], r["clients"], r["failures"], r["seconds"]
+        print(f"{n:5d}  {c:7d}  {f:8d}  {eps:24s}  {sec:7.1f}")
     ev = figures.get("evaluation")
     if ev:
-        print(f"aggregate adopted by {ev['adopted']} of {ev['clients']} clients (own held-out data)")
+        print(
+            f"aggregate adopted by {ev['adopted']} of {ev['clients']} clients (own held-out data)"
+        )
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -302,7 +303,9 @@ def cmd_join(args: argparse.Namespace) -> int:
     _need_extra()
     write_json(node / "examples.json", _examples(args))
     env = processes.flower_env(node / "flwr-home")
-    processes.wait_tls_ready(host, port, args.ca.resolve(), deadline=time.monotonic() + args.wait, proc=None)
+    processes.wait_tls_ready(
+        host, port, args.ca.resolve(), deadline=time.monotonic() + args.wait, proc=None
+    )
     proc = processes.start(
         "supernode",
         [
@@ -340,7 +343,8 @@ def cmd_join(args: argparse.Namespace) -> int:
         )
     if code != 0:
         raise NetworkError(
-            f"The SuperNode stopped (exit code {code}).", hint="See supernode.log in the node folder."
+            f"The SuperNode stopped (exit code {code}).",
+            hint="See supernode.log in the node folder.",
         )
     return 0
 
