@@ -193,7 +193,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"run {run_id} started with {args.clients} SuperNodes", flush=True)
         while True:
             st = processes.run_status(run_id, env)
-            if st.get("status") == "finished":
+            if str(st.get("status", "")).startswith("finished"):  # finished:completed|failed
                 break
             if link.poll() is not None:
                 raise NetworkError(
@@ -206,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _print_rounds(figures)
     summary = {
         "run": run_id,
-        "status": st.get("status-details") or st.get("sub-status") or "finished",
+        "status": st.get("status", "finished"),
         "seconds": time.monotonic() - started,
         **figures,
     }
