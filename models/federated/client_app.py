@@ -21,9 +21,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flwr.client import ClientApp, NumPyClient
-from flwr.client.mod import secaggplus_mod
-
 EXAMPLES = "examples.json"
 LEDGER = "ledger.json"
 LOCAL = "local.npz"
@@ -45,7 +42,10 @@ def _update_status(folder: Path, **changes: Any) -> None:
     write_json(folder / STATUS, read_status(folder) | changes)
 
 
-class AdapterClient(NumPyClient):  # type: ignore[misc]
+class AdapterClient:
+    """What the ClientApp does with a round's messages (wrapped as a Flower NumPyClient by
+    ``make_app``, so this module imports no flwr at the top)."""
+
     def __init__(self, folder: Path, run_config: Any, ceiling: float) -> None:
         from models.federated.task import RunSettings
 
@@ -149,10 +149,24 @@ class AdapterClient(NumPyClient):  # type: ignore[misc]
         return 0.0, max(1, len(held)), {"adopted": float(adopted)}
 
 
-def client_fn(context: Any) -> Any:
-    folder = Path(str(context.node_config["data"]))
-    ceiling = float(context.node_config.get("epsilon-ceiling", 8.0))
-    return AdapterClient(folder, context.run_config, ceiling).to_client()
+def make_app() -> Any:
+    """The ClientApp (SecAgg+ mod first); the generated app module calls this."""
+    from flwr.client import ClientApp, NumPyClient
+    from flwr.client.mod import secaggplus_mod
 
+    class Client(NumPyClient):  # type: ignore[misc]
+        def __init__(self, inner: AdapterClient) -> None:
+            self.inner = inner
 
-app = ClientApp(client_fn=client_fn, mods=[secaggplus_mod])
+        def fit(self, parameters: list[Any], config: dict[str, Any]) -> Any:
+            return self.inner.fit(parameters, config)
+
+        def evaluate(self, parameters: list[Any], config: dict[str, Any]) -> Any:
+            return self.inner.evaluate(parameters, config)
+
+    def client_fn(context: Any) -> Any:
+        folder = Path(str(context.node_config["data"]))
+        ceiling = float(context.node_config.get("epsilon-ceiling", 8.0))
+        return Client(AdapterClient(folder, context.run_config, ceiling)).to_client()
+
+    return ClientApp(client_fn=client_fn, mods=[secaggplus_mod])

@@ -1,8 +1,9 @@
 """The Flower App (FAB source) that ``flwr run`` ships to the SuperLink.
 
 Written into the server's folder at run time rather than packaged: a thin project whose
-ServerApp and ClientApp re-export ``models.federated.server_app`` / ``client_app``, which every
-participant has installed with Warden. Flower installs no dependencies for it (the SuperLink
+ServerApp and ClientApp are made by ``models.federated.server_app`` / ``client_app``'s
+``make_app()`` (flwr is imported there, inside the function), which every participant has
+installed with Warden. Flower installs no dependencies for it (the SuperLink
 runs with ``--disable-runtime-dependency-installation``; SuperNodes install nothing unless
 told to).
 """
@@ -59,6 +60,6 @@ def write_app(folder: Path, config: dict[str, Any]) -> Path:
     for part in ("server_app", "client_app"):
         # an assignment: flwr run looks for ``app`` in the module's syntax tree
         (pkg / f"{part}.py").write_text(
-            f"import models.federated.{part} as _impl\n\napp = _impl.app\n"
+            f"from models.federated.{part} import make_app\n\napp = make_app()\n"
         )
     return folder

@@ -17,82 +17,95 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flwr.common import Context, ndarrays_to_parameters
-from flwr.server import Grid, LegacyContext, ServerApp, ServerConfig
-from flwr.server.strategy import FedAvg
-from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
-
 # What a client may report besides its arrays and example count: numbers only.
 FIT_METRICS = frozenset({"epsilon", "delta"})
 
-app = ServerApp()
+
+def make_strategy(*, initial: Any, rounds: int, min_clients: int, report: Path | None) -> Any:
+    """FedAvg over the adapter that writes the round figures to ``report``."""
+    from flwr.common import ndarrays_to_parameters
+    from flwr.server.strategy import FedAvg
+
+    class AdapterFedAvg(FedAvg):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(
+                fraction_fit=1.0,
+                fraction_evaluate=1.0,
+                min_fit_clients=min_clients,
+                min_evaluate_clients=min_clients,
+                min_available_clients=min_clients,
+                accept_failures=True,
+                initial_parameters=ndarrays_to_parameters(initial),
+                on_fit_config_fn=lambda r: {"round": r},
+                fit_metrics_aggregation_fn=lambda _m: {},
+                evaluate_metrics_aggregation_fn=lambda _m: {},
+            )
+            self.rounds = rounds
+            self.report_path = report
+            self.report: dict[str, Any] = {"rounds": [], "finished": False}
+            self._started = 0.0
+
+        def configure_fit(self, server_round: int, parameters: Any, client_manager: Any) -> Any:
+            self._started = time.monotonic()
+            return super().configure_fit(server_round, parameters, client_manager)
+
+        def aggregate_fit(self, server_round: int, results: Any, failures: Any) -> Any:
+            good = [(p, r) for p, r in results if not set(r.metrics) - FIT_METRICS]
+            params, metrics = super().aggregate_fit(server_round, good, failures)
+            eps = sorted(float(r.metrics.get("epsilon", math.inf)) for _, r in good)
+            self.report["rounds"].append(
+                {
+                    "round": server_round,
+                    "clients": len(good),
+                    "failures": len(failures) + len(results) - len(good),
+                    "epsilon": eps,
+                    "aggregated": params is not None,
+                    "seconds": time.monotonic() - self._started,
+                }
+            )
+            self._write()
+            return params, metrics
+
+        def configure_evaluate(
+            self, server_round: int, parameters: Any, client_manager: Any
+        ) -> Any:
+            # only the final aggregate is offered back to the clients
+            if server_round != self.rounds:
+                return []
+            return super().configure_evaluate(server_round, parameters, client_manager)
+
+        def aggregate_evaluate(self, server_round: int, results: Any, failures: Any) -> Any:
+            adopted = sum(1 for _, r in results if r.metrics.get("adopted") == 1.0)
+            self.report["evaluation"] = {"clients": len(results), "adopted": adopted}
+            self._write()
+            return None, {}
+
+        def finish(self) -> None:
+            self.report["finished"] = True
+            self._write()
+
+        def _write(self) -> None:
+            if self.report_path is not None:
+                from models.federated.ledger import write_json
+
+                write_json(self.report_path, self.report)
+
+    return AdapterFedAvg()
 
 
-class AdapterFedAvg(FedAvg):  # type: ignore[misc]
-    def __init__(self, *, initial: Any, rounds: int, min_clients: int, report: Path | None):
-        super().__init__(
-            fraction_fit=1.0,
-            fraction_evaluate=1.0,
-            min_fit_clients=min_clients,
-            min_evaluate_clients=min_clients,
-            min_available_clients=min_clients,
-            accept_failures=True,
-            initial_parameters=ndarrays_to_parameters(initial),
-            on_fit_config_fn=lambda r: {"round": r},
-            fit_metrics_aggregation_fn=lambda _m: {},
-            evaluate_metrics_aggregation_fn=lambda _m: {},
-        )
-        self.rounds = rounds
-        self.report_path = report
-        self.report: dict[str, Any] = {"rounds": [], "finished": False}
-        self._started = 0.0
+def make_app() -> Any:
+    """The ServerApp; the generated app module calls this (no flwr import at the top here)."""
+    from flwr.server import ServerApp
 
-    def configure_fit(self, server_round: int, parameters: Any, client_manager: Any) -> Any:
-        self._started = time.monotonic()
-        return super().configure_fit(server_round, parameters, client_manager)
-
-    def aggregate_fit(self, server_round: int, results: Any, failures: Any) -> Any:
-        good = [(p, r) for p, r in results if not set(r.metrics) - FIT_METRICS]
-        params, metrics = super().aggregate_fit(server_round, good, failures)
-        eps = sorted(float(r.metrics.get("epsilon", math.inf)) for _, r in good)
-        self.report["rounds"].append(
-            {
-                "round": server_round,
-                "clients": len(good),
-                "failures": len(failures) + len(results) - len(good),
-                "epsilon": eps,
-                "aggregated": params is not None,
-                "seconds": time.monotonic() - self._started,
-            }
-        )
-        self._write()
-        return params, metrics
-
-    def configure_evaluate(self, server_round: int, parameters: Any, client_manager: Any) -> Any:
-        # only the final aggregate is offered back to the clients
-        if server_round != self.rounds:
-            return []
-        return super().configure_evaluate(server_round, parameters, client_manager)
-
-    def aggregate_evaluate(self, server_round: int, results: Any, failures: Any) -> Any:
-        adopted = sum(1 for _, r in results if r.metrics.get("adopted") == 1.0)
-        self.report["evaluation"] = {"clients": len(results), "adopted": adopted}
-        self._write()
-        return None, {}
-
-    def finish(self) -> None:
-        self.report["finished"] = True
-        self._write()
-
-    def _write(self) -> None:
-        if self.report_path is not None:
-            from models.federated.ledger import write_json
-
-            write_json(self.report_path, self.report)
+    app = ServerApp()
+    app.main()(run)
+    return app
 
 
-@app.main()
-def main(grid: Grid, context: Context) -> None:
+def run(grid: Any, context: Any) -> None:
+    from flwr.server import LegacyContext, ServerConfig
+    from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
+
     from models.federated.task import RunSettings, initial_adapter
 
     cfg = context.run_config
@@ -100,7 +113,7 @@ def main(grid: Grid, context: Context) -> None:
     rounds = int(cfg.get("rounds", 2))
     min_clients = int(cfg.get("min-clients", 2))
     report = str(cfg.get("report", ""))
-    strategy = AdapterFedAvg(
+    strategy = make_strategy(
         initial=initial_adapter(settings),
         rounds=rounds,
         min_clients=min_clients,
