@@ -203,12 +203,12 @@ def test_the_users_own_store_unlocks_and_a_dead_node_is_a_message(qtbot, tmp_pat
 
 def test_settings_backup_and_password_change_on_a_real_store(qtbot, tmp_path) -> None:
     from app.config import default_paths
+    from app.events import EventBus
     from app.store import Store
+    from app.wallet import accounts
     from app.wallet.onboarding import WalletPlan, create_wallet
     from tests.ui.conftest import _unlock  # noqa: F401 - fixture helpers live there
     from ui.app import WardenApp, ensure_qapp
-    from app.events import EventBus
-    from app.wallet import accounts
     from ui.services import AppServices
 
     paths = default_paths().ensure()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from app.proposals import pending_proposals
-
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.proposals import pending_proposals
 from tests.ui.conftest import wait_idle
 
 

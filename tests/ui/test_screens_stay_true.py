@@ -16,11 +16,11 @@ from app import events as ev
 from app.store import Store, changes
 from app.store.schema import Network, Preference, Proposal, Transfer
 from app.wallet import contacts
-from tests.ui.conftest import wait_idle
 from models.assistant import to_wallet_action
-from ui.services import AppServices
+from tests.ui.conftest import wait_idle
 from ui.bridge import EventBridge
 from ui.screens.base import ScreenContext
+from ui.services import AppServices
 
 CAROL = "0x" + "c3" * 20
 

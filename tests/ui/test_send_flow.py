@@ -4,14 +4,13 @@ confirmation."""
 
 from __future__ import annotations
 
-from app.proposals import pending_proposals
-
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 
 from app.errors import ReviewRequired
+from app.proposals import pending_proposals
 from app.review_types import DANGER_CONFIRMATION
 from tests.ui.conftest import wait_idle
 from ui.demo import dangerous_approval
@@ -110,12 +109,17 @@ def test_a_delegate_proposal_is_approved_through_the_review(qtbot, controller, s
         dialog.tick.setChecked(True)
     assert dialog.outcome.verdict != "danger"
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: pending[0].id not in {p.id for p in pending_proposals(services.store)}, timeout=60000)
+    qtbot.waitUntil(
+        lambda: pending[0].id not in {p.id for p in pending_proposals(services.store)},
+        timeout=60000,
+    )
     wait_idle(qtbot)
     # the allowance is gone: a new run finds nothing to propose for it
     services.delegates.run_now("approval_hygiene")
     assert not [
-        p for p in pending_proposals(services.store) if p.payload.get("spender") == pending[0].payload["spender"]
+        p
+        for p in pending_proposals(services.store)
+        if p.payload.get("spender") == pending[0].payload["spender"]
     ]
 
 
