@@ -17,7 +17,8 @@ from app.errors import InvalidInput, WardenError
 from app.events import EventBus
 from app.review_types import ReviewOutcome
 from app.rows import AccountRow, BalanceRow, HistoryRow, SendDraft
-from app.wallet import accounts, balances, history_view, tokens
+from app.wallet import accounts as wallet_accounts
+from app.wallet import balances, history_view, tokens
 from app.wallet.amounts import format_amount
 from app.wallet.chain import ChainClient
 from app.wallet.networks import NetworkInfo
@@ -104,7 +105,7 @@ class WalletServices:
 
     def accounts(self) -> list[AccountRow]:
         with self.store.session() as s:
-            return [AccountRow(a.address, a.name, a.kind) for a in accounts.list_accounts(s)]
+            return [AccountRow(a.address, a.name, a.kind) for a in wallet_accounts.list_accounts(s)]
 
     def history(self, account: str | None = None, limit: int = 500) -> list[HistoryRow]:
         """This network's history (``app.wallet.history_view``), newest first."""
@@ -212,9 +213,9 @@ class WalletServices:
         spare = self.client.balance(address) - NATIVE_GAS * fees.max_fee_per_gas
         return Decimal(max(spare, 0)).scaleb(-18)
 
-    def derive_account(self, name: str) -> accounts.AccountInfo:
+    def derive_account(self, name: str) -> wallet_accounts.AccountInfo:
         with self.store.session() as s:
-            return accounts.derive_next(s, name=name or None)
+            return wallet_accounts.derive_next(s, name=name or None)
 
 
 def _with_fee_speed(built: BuiltTransaction, speed: str) -> BuiltTransaction:
