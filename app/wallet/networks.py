@@ -151,8 +151,8 @@ def set_rpc_url(session: Session, name: str, rpc_url: str) -> NetworkInfo:
     url = (rpc_url or "").strip()
     if not url.startswith(("http://", "https://")):
         raise InvalidInput(
-            f"The RPC URL {url!r} is not an http(s) URL.",
-            hint="Use the node's JSON-RPC address, e.g. https://mainnet.base.org.",
+            f"{url!r} is not an RPC URL.",
+            hint="Use the node's JSON-RPC address: it starts with https:// (or http:// locally).",
         )
     row.rpc_url = url
     session.flush()
