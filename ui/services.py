@@ -57,11 +57,26 @@ class Closers:
         self.closed = False
 
     def append(self, fn: Callable[[], None]) -> None:
+        if self._stop_now(fn):
+            return
         self.items.append(fn)
 
     def first(self, fn: Callable[[], None]) -> None:
         """Stop ``fn`` before everything added so far (it uses them)."""
+        if self._stop_now(fn):
+            return
         self.items.insert(0, fn)
+
+    def _stop_now(self, fn: Callable[[], None]) -> bool:
+        """A part that finished starting after the lock (the delegates, started on a worker)
+        stops at once rather than running on over a closed store."""
+        if not self.closed:
+            return False
+        try:
+            fn()
+        except Exception:
+            log.exception("closing %r failed", fn)
+        return True
 
     def close(self) -> None:
         if self.closed:

@@ -67,3 +67,19 @@ def test_store_writes_run_on_the_store_worker(qtbot, seen: SeenStore, name: str)
     wait_idle(qtbot)
     assert seen.threads, "the operation never opened a store session"
     assert all(t.startswith("warden-store") for t in seen.threads), seen.threads
+
+
+def test_a_part_that_starts_after_the_lock_is_stopped_at_once() -> None:
+    """The delegates start on a worker after the window shows; when the store was locked
+    meanwhile, what they add to the closers runs right away instead of never."""
+    from ui.services import Closers
+
+    stopped: list[str] = []
+    closers = Closers()
+    closers.append(lambda: stopped.append("early"))
+    closers.close()
+    assert stopped == ["early"]
+    closers.append(lambda: stopped.append("runtime"))
+    closers.first(lambda: stopped.append("watcher"))
+    closers.close()  # a second close does nothing
+    assert stopped == ["early", "runtime", "watcher"]
