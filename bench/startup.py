@@ -60,14 +60,14 @@ def child_app() -> None:
     from app.config import default_paths
     from app.store import Store
     from ui.app import WardenApp, ensure_qapp
-    from ui.compose import user_backend
+    from ui.compose import user_services
 
     qapp = ensure_qapp()
     paths = default_paths()
     controller = WardenApp(
         qapp,
         config_dir=paths.config_dir,
-        unlock=lambda pw: user_backend(Store.open(paths, pw), paths),
+        unlock=lambda pw: user_services(Store.open(paths, pw), paths),
         use_tray=False,
     )
     controller.show_window()

@@ -1,8 +1,8 @@
 """The application controller: QApplication, theme, the main window, lock and unlock, the tray,
 notifications, and the two ways in (``run_gui`` on the user's store, ``run_demo``).
 
-``warden`` (the composition root) builds the store and the services and passes them here as a
-``Backend`` or as an ``unlock`` function that turns a password into one.
+``warden`` (the composition root) builds the store and the services and passes them here as
+``AppServices`` or as an ``unlock`` function that turns a password into them.
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ from app import preferences
 from app.errors import WardenError
 from app.notify import NotificationBackend
 from ui import gc_guard, theme
-from ui.backend import Backend
 from ui.bridge import EventBridge
 from ui.dialogs import install_excepthook
 from ui.lock import IdleLock
 from ui.main_window import MainWindow
 from ui.ops import Op, tasks
+from ui.ops import delegates as delegate_ops
 from ui.screens.base import ScreenContext
+from ui.services import AppServices, LateParts
 from ui.tray import Notifier, Tray
 
 log = logging.getLogger(__name__)
 
-Unlocker = Callable[[str], Backend]
+Unlocker = Callable[[str], AppServices]
 
 
 def ensure_qapp(argv: list[str] | None = None) -> QApplication:
@@ -66,7 +67,7 @@ class WardenApp(QObject):
         *,
         config_dir: Path,
         unlock: Unlocker,
-        backend: Backend | None = None,
+        services: AppServices | None = None,
         notify_fallback: NotificationBackend | None = None,
         unlock_hint: str = "",
         use_tray: bool = True,
@@ -74,7 +75,8 @@ class WardenApp(QObject):
         super().__init__()
         self.qapp = qapp
         self._unlock = unlock
-        self.backend: Backend | None = None
+        self.services: AppServices | None = None
+        self.ctx: ScreenContext | None = None
         self.bridge: EventBridge | None = None
         self.settings = ui_settings(config_dir)
         theme.apply(qapp)
@@ -97,8 +99,8 @@ class WardenApp(QObject):
             self.tray.show()
         self.notifier = Notifier(self.tray.icon if self.tray else None, notify_fallback)
         self.notifier.open_screen.connect(self.open_screen)
-        if backend is not None:
-            self._unlocked(backend)
+        if services is not None:
+            self._unlocked(services)
         else:
             self.window.show_locked()
 
@@ -114,27 +116,23 @@ class WardenApp(QObject):
             failed
         ).run()
 
-    def _unlocked(self, backend: Backend) -> None:
-        self.backend = backend
-        self.bridge = EventBridge(backend.bus, self)
+    def _unlocked(self, services: AppServices) -> None:
+        self.services = services
+        self.bridge = EventBridge(services.bus, self)
         self.bridge.any_event.connect(self.notifier.on_event)
-        sink = backend.services.get("notify_sink")
-        if sink is not None:
-            from ui.tray import TrayBackend
-
-            sink.target = TrayBackend(self.notifier)
-        self.notifier.events_enabled = not backend.has("delegates")
+        self._connect_notices(services)
         ctx = ScreenContext(
-            backend=backend,
+            services=services,
             bridge=self.bridge,
             navigate=self.open_screen,
             status=lambda m: self.window.statusBar().showMessage(m, 6000),
             window=self.window,
         )
+        self.ctx = ctx
         self.window.show_unlocked(ctx)
-        for start in backend.services.pop("start_later", []):
-            Op(start, lane="network").success(lambda parts: self._started(backend, parts)).run()
-        Op(lambda: preferences.get_all(backend.store), lane="store").success(
+        for start in services.start_later:
+            Op(start, lane="network").success(lambda parts: self._started(services, parts)).run()
+        Op(lambda: preferences.get_all(services.store), lane="store").success(
             self.apply_preferences
         ).failure(lambda _e: self.apply_preferences(preferences.defaults())).run()
 
@@ -143,22 +141,21 @@ class WardenApp(QObject):
         self.idle.set_minutes(float(values["idle_lock_minutes"]))
         self.notifier.enabled = bool(values["notifications"])
 
-    def _started(self, backend: Backend, parts: dict[str, Any]) -> None:
-        """A part that started after the window (the delegates): plug it in and redraw."""
-        backend.services.update(parts)
-        sink = parts.get("notify_sink")
-        if sink is not None:
+    def _connect_notices(self, services: AppServices) -> None:
+        if services.notify_sink is not None:
             from ui.tray import TrayBackend
 
-            sink.target = TrayBackend(self.notifier)
-        self.notifier.events_enabled = not backend.has("delegates")
-        holdings = parts.get("holdings")
-        if holdings is not None:
-            from ui.compose import holdings_for_market
+            services.notify_sink.target = TrayBackend(self.notifier)
+        self.notifier.events_enabled = services.delegates is None
 
-            holdings["fn"] = lambda: holdings_for_market(backend)
+    def _started(self, services: AppServices, parts: LateParts) -> None:
+        """A part that started after the window (the delegates): plug it in and redraw."""
+        if services is not self.services or self.ctx is None:
+            return  # locked meanwhile: these parts stop with the services they belong to
+        self.services = self.ctx.services = services.with_parts(parts)
+        self._connect_notices(self.services)
         shell = self.window.shell
-        if shell is not None and "delegates" in shell.screens and backend is self.backend:
+        if shell is not None and "delegates" in shell.screens:
             shell.screens["delegates"].refresh()
 
     def lock(self, *, wait: bool = False) -> None:
@@ -179,12 +176,12 @@ class WardenApp(QObject):
             self.bridge.detach()
             self.bridge.deleteLater()
             self.bridge = None
-        backend, self.backend = self.backend, None
+        services, self.services, self.ctx = self.services, None, None
         self.window.show_locked()
-        if backend is not None and wait:
-            backend.close()
-        elif backend is not None:
-            Op(backend.close, lane="store").failure(
+        if services is not None and wait:
+            services.close()
+        elif services is not None:
+            Op(services.close, lane="store").failure(
                 lambda e: log.error("closing the store failed", exc_info=e)
             ).run()
 
@@ -204,7 +201,7 @@ class WardenApp(QObject):
         self.window.open(key, **state)
 
     def keep_in_tray(self) -> bool:
-        if self.tray is None or self.backend is None:
+        if self.tray is None or self.services is None:
             return False
         try:
             return bool(self.settings.value("keep_in_tray", False, type=bool))
@@ -215,12 +212,9 @@ class WardenApp(QObject):
         return not self.keep_in_tray()
 
     def pause_delegates(self, paused: bool) -> None:
-        backend = self.backend
         self.notifier.enabled = not paused
-        if backend is not None and backend.has("delegates"):
-            svc = backend.service("delegates")
-            if hasattr(svc, "pause"):
-                Op(lambda: svc.pause(paused), lane="store").run()
+        if self.services is not None:
+            delegate_ops.pause(self.services, paused).run()
 
     def quit(self) -> None:
         self.window.allow_close = lambda: True
@@ -243,24 +237,24 @@ def _reload_delegates(controller: WardenApp) -> None:
 
 
 def demo_unlocker(demo: Any, password: str) -> Unlocker:
-    """The demo's unlock: like a real wallet's, a fresh backend each time (its delegate
-    runtime, schedules and chain watcher started anew), never the one ``lock()`` closed."""
+    """The demo's unlock: like a real wallet's, fresh services each time (their delegate
+    runtime, schedules and chain watcher started anew), never the ones ``lock()`` closed."""
 
-    def unlock(pw: str) -> Backend:
+    def unlock(pw: str) -> AppServices:
         if pw != password:
             from app.errors import WrongPassword
 
             raise WrongPassword("That is not the demo password.")
-        from ui.compose import backend_from_demo
+        from ui.compose import demo_services
 
-        return backend_from_demo(demo)
+        return demo_services(demo)
 
     return unlock
 
 
 def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str = "demo") -> int:  # noqa: S107
     """Open the window on the demo wallet; with ``screenshots_dir``, save each screen and exit."""
-    from ui.compose import backend_from_demo
+    from ui.compose import demo_services
     from ui.demo import save_screenshots
 
     if screenshots_dir is not None:
@@ -269,7 +263,7 @@ def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str
     from ui.demo import prepare_scenario, warm_up
 
     prepare_scenario(demo)
-    backend = backend_from_demo(demo)
+    services = demo_services(demo)
 
     from app.config import default_paths
 
@@ -277,11 +271,11 @@ def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str
         qapp,
         config_dir=default_paths().config_dir,
         unlock=demo_unlocker(demo, password),
-        backend=backend,
+        services=services,
         unlock_hint=f"Demo wallet: the password is “{password}”.",
         use_tray=screenshots_dir is None,
     )
-    warm_up(backend, on_done=lambda: _reload_delegates(controller))
+    warm_up(services, on_done=lambda: _reload_delegates(controller))
     if screenshots_dir is not None:
         controller.window.resize(1180, 760)
         controller.show_window()
@@ -299,7 +293,7 @@ def run_gui(*, minimized: bool = False) -> int:
     unlock screen."""
     from app.config import default_paths
     from app.store import Store
-    from ui.compose import user_backend
+    from ui.compose import user_services
 
     paths = default_paths().ensure()
     qapp = ensure_qapp()
@@ -313,8 +307,8 @@ def run_gui(*, minimized: bool = False) -> int:
             return 0
         plan = dialog.plan
 
-    def unlock(password: str) -> Backend:
-        return user_backend(Store.open(paths, password), paths)
+    def unlock(password: str) -> AppServices:
+        return user_services(Store.open(paths, password), paths)
 
     controller = WardenApp(qapp, config_dir=paths.config_dir, unlock=unlock)
     if plan is not None:

@@ -1,10 +1,12 @@
-"""The composition of the window's backend: the wallet for one network, and each optional
-part (node-backed review, models, assistant, delegates with their schedules and the chain
-watcher) that starts. A part that fails to start is logged and left out; its screen says so."""
+"""The composition of the window's ``AppServices``: the wallet for one network, and each
+optional part (node-backed review, models, assistant, delegates with their schedules and the
+chain watcher) that starts. A part that fails to start is logged and left out; its screen says
+so."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,11 @@ from app.errors import WardenError
 from app.events import EventBus
 from app.notify import Notification
 from app.store import changes
-from ui.backend import Backend
+from app.wallet.chain import ChainClient
+from app.wallet.networks import NetworkInfo
+from app.wallet.requests import ReviewSource
+from app.wallet.services import WalletServices
+from ui.services import AppServices, Closers, LateParts
 
 log = logging.getLogger(__name__)
 
@@ -45,49 +51,50 @@ def _recorded_prices() -> dict[str, Decimal]:
     return out
 
 
-def optional_services(
-    store: Any, bus: EventBus, models_dir: Path, w3: Any, closers: list[Any], *, later: bool = False
-) -> dict[str, Any]:
-    """Model catalog, assistant and delegates: each one that starts is plugged in.
-    ``closers`` collects what must stop when the store locks."""
-    out: dict[str, Any] = {}
+def wallet_services(
+    store: Any,
+    client: ChainClient | Callable[[], ChainClient],
+    network: NetworkInfo,
+    *,
+    bus: EventBus,
+    reviewer: ReviewSource | None = None,
+    prices: Callable[[], dict[str, Decimal]] | None = None,
+) -> WalletServices:
+    """The wallet for one network; the review is the CLI's (node-backed when the node
+    answers, limited when not) unless ``reviewer`` is given."""
+    holder: list[WalletServices] = []
+    wallet = WalletServices(
+        store,
+        client,
+        network,
+        reviewer or _review_source(store, lambda: holder[0].client, network),
+        bus,
+        prices=prices,
+    )
+    holder.append(wallet)
+    return wallet
+
+
+def _review_source(
+    store: Any, client: Callable[[], ChainClient], network: NetworkInfo
+) -> ReviewSource:
     try:
-        from models.catalog import Catalog
+        from delegates.tx_review.review_source import review_source
+    except ImportError:  # the review package is missing: nothing is reviewed, nothing signed
+        from app.wallet.review_choice import ChosenReviewer
 
-        out["catalog"] = Catalog(models_dir)
-    except Exception as exc:
-        log.warning("model catalog unavailable: %s", exc)
-    if "catalog" in out:
-        try:
-            from ui.assistant_service import AssistantService
-
-            out["assistant"] = AssistantService(out["catalog"], store)
-        except Exception as exc:
-            log.warning("assistant unavailable: %s", exc)
-
-    def delegates_now() -> dict[str, Any]:
-        chain = w3
-        if callable(w3):  # connect now, on the worker; without a node they run chain-less
-            try:
-                chain = w3()
-            except WardenError as exc:
-                log.warning("delegates run without the chain: %s", exc)
-                chain = None
-        try:
-            return start_delegates(store, bus, chain, closers)
-        except Exception as exc:
-            log.warning("delegates unavailable: %s", exc)
-            return {}
-
-    if later:
-        # Started on a worker once the window shows, so unlocking does not wait for it.
-        out["start_later"] = [delegates_now]
-    else:
-        out.update(delegates_now())
-    return out
+        return ChosenReviewer(None, None, lambda: False)
+    return review_source(store, client, network.native_symbol, network.chain_id)
 
 
-def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> dict[str, Any]:
+def holdings_for_market(wallet: WalletServices) -> dict[str, float]:
+    """{"ETH/USD": amount, ...}: the wallet's holdings as the market delegate reads them."""
+    return {f"{sym}/USD": float(amount) for sym, amount in wallet.holdings().items()}
+
+
+def start_delegates(
+    store: Any, bus: EventBus, w3: Any, closers: Closers, wallet: WalletServices | None
+) -> LateParts:
     """The delegate runtime as ``warden daemon`` runs it: schedules, events, chain watcher."""
     from sqlalchemy import select
 
@@ -97,21 +104,21 @@ def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> d
     from delegates.runtime.registry import REGISTRY
     from delegates.runtime.runner import Runner
     from delegates.runtime.runtime import DelegateRuntime
-    from ui.delegates_service import DelegatesService
+    from delegates.runtime.service import DelegatesService
 
     delegates.load_builtin()
     sink = NotifySink()
     notifier = Notifier(sink, batch_window=3.0)  # a burst of transfers: one notification
-    holdings: dict[str, Any] = {}
     services = {
-        "balances": lambda: holdings.get("fn", dict)(),
+        "balances": (lambda: holdings_for_market(wallet)) if wallet is not None else dict,
         "fixed_prices": {"dUSD/USD": 1.0, "USDC/USD": 1.0},
     }
     runner = Runner(REGISTRY, store, bus, notifier, chain=w3, services=services)
     runtime = DelegateRuntime(runner)
     runtime.start()
     notifier.start()
-    closers += [runtime.stop, notifier.stop]
+    closers.append(runtime.stop)
+    closers.append(notifier.stop)
     watcher: Any = None
     if w3 is not None:
         from delegates.runtime.watcher import ChainWatcher
@@ -128,69 +135,85 @@ def start_delegates(store: Any, bus: EventBus, w3: Any, closers: list[Any]) -> d
             start_block = None
         watcher = ChainWatcher(w3, bus, watched, start_block=start_block, poll_s=2.0)
         watcher.start()
-        closers.insert(0, watcher.stop)
-    return {
-        "delegates": DelegatesService(runner, runtime),
-        "notify_sink": sink,
-        "holdings": holdings,
-        "chain_watcher": watcher,
-    }
+        closers.first(watcher.stop)
+    return LateParts(DelegatesService(runner, runtime), sink, watcher)
 
 
-def holdings_for_market(backend: Backend) -> dict[str, float]:
-    """{"ETH/USD": amount, ...}: the wallet's holdings as the market delegate reads them."""
-    out: dict[str, float] = {}
-    for acc in backend.accounts():
+def compose(
+    store: Any,
+    bus: EventBus,
+    wallet: WalletServices,
+    models_dir: Path,
+    w3: Any,
+    closers: Closers,
+    *,
+    later: bool = False,
+    restore: Callable[[Path, str], None] | None = None,
+) -> AppServices:
+    """Model catalog, assistant and delegates: each one that starts is plugged in beside the
+    wallet. With ``later`` the delegates start on a worker once the window shows."""
+    catalog: Any = None
+    assistant: Any = None
+    try:
+        from models.catalog import Catalog
+
+        catalog = Catalog(models_dir)
+    except Exception as exc:
+        log.warning("model catalog unavailable: %s", exc)
+    if catalog is not None:
         try:
-            rows = backend.balances(acc.address)
-        except WardenError:
-            continue
-        for b in rows:
-            key = f"{b.symbol}/USD"
-            out[key] = out.get(key, 0.0) + float(b.amount)
-    return out
+            from models.assistant import AssistantService, wallet_facts
+
+            assistant = AssistantService(catalog, store, facts_fn=lambda: wallet_facts(wallet))
+            assistant.wallet = wallet
+            closers.first(assistant.close)
+        except Exception as exc:
+            log.warning("assistant unavailable: %s", exc)
+
+    def delegates_now() -> LateParts:
+        chain = w3
+        if callable(w3):  # connect now, on the worker; without a node they run chain-less
+            try:
+                chain = w3()
+            except WardenError as exc:
+                log.warning("delegates run without the chain: %s", exc)
+                chain = None
+        try:
+            return start_delegates(store, bus, chain, closers, wallet)
+        except Exception as exc:
+            log.warning("delegates unavailable: %s", exc)
+            return LateParts()
+
+    services = AppServices(
+        store,
+        bus,
+        wallet=wallet,
+        catalog=catalog,
+        assistant=assistant,
+        restore=restore,
+        closers=closers,
+        start_later=(delegates_now,) if later else (),
+    )
+    if not later:
+        services = services.with_parts(delegates_now())
+    closers.append(lambda: changes.detach(store, bus))  # these services' screens are gone
+    return services
 
 
-def finish(backend: Backend, closers: list[Any]) -> Backend:
-    """Wire the parts that need the finished backend, and the order things stop in."""
-    from ui.assistant_service import wallet_facts
-
-    assistant = backend.services.get("assistant")
-    if assistant is not None:
-        assistant.facts_fn = lambda: wallet_facts(backend)
-        assistant.backend = backend
-        closers.insert(0, assistant.close)
-    holdings = backend.services.get("holdings")
-    if holdings is not None:
-        holdings["fn"] = lambda: holdings_for_market(backend)
-    store, bus = backend.store, backend.bus
-    closers.append(lambda: changes.detach(store, bus))  # this backend's screens are gone
-    backend.add_closers(closers)
-    return backend
-
-
-def backend_from_demo(demo: Any, bus: EventBus | None = None) -> Backend:
-    """Plug the demo's store, chain and the optional parts that start into a ``Backend``."""
-    from ui.services import wallet_backend
-
+def demo_services(demo: Any, bus: EventBus | None = None) -> AppServices:
+    """The demo's store and chain, and the optional parts that start."""
     bus = bus or EventBus()
     changes.attach(demo.store, bus)  # committed changes reach the screens as events
-    closers: list[Any] = []
-    extra: dict[str, Any] = {}
     prices = _recorded_prices()
-    extra["prices"] = lambda: prices
-    extra.update(optional_services(demo.store, bus, demo.directory / "models", demo.w3, closers))
-    # The review is the CLI's: node-backed when the node answers, limited when not.
-    backend = wallet_backend(demo.store, demo.client, demo.network, bus=bus, extra=extra)
-    return finish(backend, closers)
+    wallet = wallet_services(demo.store, demo.client, demo.network, bus=bus, prices=lambda: prices)
+    return compose(demo.store, bus, wallet, demo.directory / "models", demo.w3, Closers())
 
 
-def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend:
-    """The backend over the user's own store: the chosen network (connected on first use),
-    the node-backed review where it starts, models and delegates where they start."""
+def user_services(store: Any, paths: Any, bus: EventBus | None = None) -> AppServices:
+    """The user's own store: the chosen network (connected on first use), the node-backed
+    review where it starts, models and delegates where they start."""
     from app import preferences
     from app.wallet import networks
-    from ui.services import wallet_backend
 
     bus = bus or EventBus()
     changes.attach(store, bus)  # committed changes reach the screens as events
@@ -202,16 +225,20 @@ def user_backend(store: Any, paths: Any, bus: EventBus | None = None) -> Backend
         except WardenError:  # the chosen network was removed: the declared default
             network = networks.get_network(s, str(preferences.default("network.current")))
 
-    def connect() -> Any:
+    def connect() -> ChainClient:
         return networks.connect(network)
 
-    closers: list[Any] = []
-    # Delegates start after the window shows, connecting to the node then (never while the
-    # user waits for the unlock).
-    extra = optional_services(
-        store, bus, paths.models_dir, lambda: connect().w3, closers, later=True
+    wallet = wallet_services(store, connect, network, bus=bus)
+    closers = Closers()
+    services = compose(
+        store,
+        bus,
+        wallet,
+        paths.models_dir,
+        lambda: connect().w3,
+        closers,
+        later=True,  # delegates connect after the window shows, never while unlocking waits
+        restore=lambda file, pw: type(store).restore(paths, file, pw),
     )
-    extra["restore"] = lambda file, pw: type(store).restore(paths, file, pw)
-    closers.append(store.close)
-    backend = wallet_backend(store, connect, network, bus=bus, extra=extra)
-    return finish(backend, closers)
+    closers.last.append(store.close)  # after the delegates that start later
+    return services

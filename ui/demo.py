@@ -11,9 +11,9 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.backend import Backend
 from ui.main_window import MainWindow
 from ui.ops import tasks
+from ui.services import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class ScreenshotHost(Protocol):
 
     qapp: QApplication
     window: MainWindow
-    backend: Backend | None
+    services: AppServices | None
 
     def quit(self) -> None: ...
 
@@ -61,11 +61,11 @@ def prepare_scenario(demo: Any) -> None:
     send_as_demo_user(w3, 0, token.address, data=data)
 
 
-def warm_up(backend: Backend, on_done: Any = None) -> None:
+def warm_up(services: AppServices, on_done: Any = None) -> None:
     """Run each delegate once in the background, so the demo opens with runs and proposals."""
     from ui.ops import Op
 
-    svc = backend.services.get("delegates")
+    svc = services.delegates
     if svc is None:
         return
 
@@ -99,15 +99,16 @@ def _grab(widget: QWidget, path: Path) -> None:
         raise OSError(f"could not write {path}")
 
 
-def dangerous_approval(backend: Backend) -> tuple[Any, str]:
+def dangerous_approval(services: AppServices) -> tuple[Any, str]:
     """A review of an unlimited approval of the demo dollar token to a fresh personal address:
     the kind of request a drainer site asks for."""
     from eth_abi import encode
 
     from app.wallet.transactions import BuiltTransaction
+    from ui.services import require
 
-    wallet = backend.service("wallet")
-    sender = backend.accounts()[0].address
+    wallet = require(services.wallet, "The wallet")
+    sender = wallet.accounts()[0].address
     token = next(t for t in wallet._tokens() if t.symbol == "dUSD")
     spender = "0x00000000000000000000000000000000DeaDBeef"
     data = bytes.fromhex("095ea7b3") + encode(["address", "uint256"], [spender, 2**256 - 1])
@@ -139,7 +140,7 @@ def save_screenshots(controller: ScreenshotHost, directory: Path) -> int:
     app = controller.qapp
     directory.mkdir(parents=True, exist_ok=True)
     window = controller.window
-    backend = controller.backend
+    services = controller.services
     written = 0
     try:
         wait_idle(app)
@@ -152,8 +153,8 @@ def save_screenshots(controller: ScreenshotHost, directory: Path) -> int:
             written += 1
         window.open("send")
         wait_idle(app)
-        if backend is not None:
-            prepared, action = dangerous_approval(backend)
+        if services is not None:
+            prepared, action = dangerous_approval(services)
             dialog = ReviewDialog(
                 prepared.review, action=action, parent=window, sign_label="Sign approval"
             )

@@ -237,11 +237,11 @@ def create_in_background(controller: Any, paths: Paths, plan: WalletPlan) -> Non
 
 
 def _create_and_open(paths: Paths, plan: WalletPlan) -> Any:
-    from ui.compose import user_backend
+    from ui.compose import user_services
 
     made = onboarding.create_wallet(paths, plan)
     try:
-        return user_backend(made.store, paths)
+        return user_services(made.store, paths)
     except BaseException:
         made.store.close()
         raise

@@ -15,8 +15,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from app.rows import ContactRow, HistoryRow
 from ui import theme
-from ui.backend import ContactRow, HistoryRow
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -47,6 +47,8 @@ class HistoryItem:
     block_number: int | None
     timestamp: datetime | None
     nonce: int | None
+    hidden: bool = False  # e.g. address poisoning
+    note: str = ""
 
 
 def list_history(
@@ -81,6 +83,8 @@ def list_history(
                 r.block_number,
                 r.timestamp,
                 r.nonce,
+                bool(r.hidden),
+                r.note or "",
             )
             for r in s.scalars(q)
         ]

@@ -69,8 +69,10 @@ def ensure_presets(session: Session) -> None:
     session.flush()
 
 
-def list_networks(session: Session) -> list[NetworkInfo]:
-    ensure_presets(session)
+def list_networks(session: Session, *, add_presets: bool = True) -> list[NetworkInfo]:
+    """The networks by id; ``add_presets=False`` only reads (a window's reload writes nothing)."""
+    if add_presets:
+        ensure_presets(session)
     return [_info(r) for r in session.scalars(select(Network).order_by(Network.id))]
 
 
@@ -139,3 +141,19 @@ def connect(network: NetworkInfo, *, timeout: float = DEFAULT_TIMEOUT_S) -> Chai
     return ChainClient.connect(
         network.rpc_url, network.chain_id, name=network.name, timeout=timeout
     )
+
+
+def set_rpc_url(session: Session, name: str, rpc_url: str) -> NetworkInfo:
+    """Point the network named ``name`` at another node (same rule as ``add_network``)."""
+    row = session.scalars(select(Network).where(Network.name == name)).first()
+    if row is None:
+        raise InvalidInput(f"No network named {name!r}.", hint="Reload the Settings screen.")
+    url = (rpc_url or "").strip()
+    if not url.startswith(("http://", "https://")):
+        raise InvalidInput(
+            f"{url!r} is not an RPC URL.",
+            hint="Use the node's JSON-RPC address: it starts with https:// (or http:// locally).",
+        )
+    row.rpc_url = url
+    session.flush()
+    return _info(row)

@@ -101,7 +101,7 @@ def test_other_scripts_are_left_as_written() -> None:
 
 
 def test_the_assistant_hides_account_labels(tmp_path: Path) -> None:
-    from ui.assistant_service import AssistantService
+    from models.assistant import AssistantService
 
     store = Store.throwaway(tmp_path / "store", password="correct horse battery")  # noqa: S106
     try:

@@ -51,38 +51,35 @@ def demo(tmp_path_factory, qapp):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def demo_backend(demo):  # type: ignore[no-untyped-def]
-    """The demo's backend with every part that starts (review on the node, models, delegates)."""
-    from ui.compose import backend_from_demo
+def demo_services(demo):  # type: ignore[no-untyped-def]
+    """The demo's services with every part that starts (review on the node, models, delegates)."""
+    from ui.compose import demo_services as compose_demo
 
-    backend = backend_from_demo(demo)
-    yield backend
-    backend.close()
-
-
-@pytest.fixture
-def backend(demo_backend):  # type: ignore[no-untyped-def]
-    """A view of the shared demo backend whose ``close`` (on lock) leaves the shared parts
-    running for the next test."""
-    from ui.backend import Backend
-
-    return Backend(
-        demo_backend.store,
-        demo_backend.bus,
-        chain_id=demo_backend.chain_id,
-        services=demo_backend.services,
-    )
+    services = compose_demo(demo)
+    yield services
+    services.close()
 
 
 @pytest.fixture
-def controller(qapp, backend, tmp_path):  # type: ignore[no-untyped-def]
+def services(demo_services):  # type: ignore[no-untyped-def]
+    """The shared demo services with closers of their own: their ``close`` (on lock) leaves
+    the shared parts running for the next test."""
+    import dataclasses
+
+    from ui.services import Closers
+
+    return dataclasses.replace(demo_services, closers=Closers())
+
+
+@pytest.fixture
+def controller(qapp, services, tmp_path):  # type: ignore[no-untyped-def]
     from ui.app import WardenApp
 
     c = WardenApp(
         qapp,
         config_dir=tmp_path / "config",
-        unlock=lambda pw: _unlock(pw, backend),
-        backend=backend,
+        unlock=lambda pw: _unlock(pw, services),
+        services=services,
         use_tray=False,
     )
     c.window.resize(1180, 760)
@@ -94,12 +91,12 @@ def controller(qapp, backend, tmp_path):  # type: ignore[no-untyped-def]
     c.window.deleteLater()
 
 
-def _unlock(password: str, backend):  # type: ignore[no-untyped-def]
+def _unlock(password: str, services):  # type: ignore[no-untyped-def]
     from app.errors import WrongPassword
 
     if password != "demo password":
         raise WrongPassword("That is not the password.")
-    return backend
+    return services
 
 
 def wait_idle(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.assistant_service import AssistantService, to_wallet_action
+from models.assistant import AssistantService, to_wallet_action
 
 
 class NoCatalog:

@@ -15,14 +15,14 @@ PASSWORD = "demo password"
 
 def _cycle(qtbot, controller, password: str, times: int = 3) -> None:  # type: ignore[no-untyped-def]
     for _ in range(times):
-        closed = controller.backend
+        closed = controller.services
         controller.lock()
         assert controller.window.locked
         screen = controller.window.unlock
         screen.password.setText(password)
         screen._submit()
         qtbot.waitUntil(lambda: not controller.window.locked, timeout=60000)
-        assert controller.backend is not closed  # never the backend that lock() closed
+        assert controller.services is not closed  # never the services that lock() closed
         wait_idle(qtbot)
 
 
@@ -44,13 +44,13 @@ def _run_now(qtbot, controller, name: str) -> Any:  # type: ignore[no-untyped-de
 
 def test_demo_delegates_run_after_three_lock_unlock_cycles(qtbot, qapp, demo, tmp_path) -> None:
     from ui.app import WardenApp, demo_unlocker
-    from ui.compose import backend_from_demo
+    from ui.compose import demo_services
 
     c = WardenApp(
         qapp,
         config_dir=tmp_path / "config",
         unlock=demo_unlocker(demo, PASSWORD),
-        backend=backend_from_demo(demo),
+        services=demo_services(demo),
         use_tray=False,
     )
     try:
@@ -60,7 +60,7 @@ def test_demo_delegates_run_after_three_lock_unlock_cycles(qtbot, qapp, demo, tm
         manual = _run_now(qtbot, c, "gas_watch")
         assert manual.outcome == "ok"
         # A new block on the demo chain reaches Gas watch through the fresh watcher.
-        watcher = c.backend.services["chain_watcher"]
+        watcher = c.services.chain_watcher
         qtbot.waitUntil(lambda: watcher.last_block is not None, timeout=30000)
         w3 = demo.w3
         with qtbot.waitSignal(
@@ -84,7 +84,7 @@ def test_a_real_wallets_delegates_run_after_three_lock_unlock_cycles(qtbot, qapp
     from app.store import Store
     from app.wallet.onboarding import WalletPlan, create_wallet
     from ui.app import WardenApp
-    from ui.compose import user_backend
+    from ui.compose import user_services
 
     paths = default_paths().ensure()
     watched = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"
@@ -92,7 +92,7 @@ def test_a_real_wallets_delegates_run_after_three_lock_unlock_cycles(qtbot, qapp
     c = WardenApp(
         qapp,
         config_dir=paths.config_dir,
-        unlock=lambda pw: user_backend(Store.open(paths, pw), paths),
+        unlock=lambda pw: user_services(Store.open(paths, pw), paths),
         use_tray=False,
     )
     try:
@@ -102,10 +102,10 @@ def test_a_real_wallets_delegates_run_after_three_lock_unlock_cycles(qtbot, qapp
         screen._submit()
         qtbot.waitUntil(lambda: not c.window.locked, timeout=60000)
         # The delegates start after the window shows (no node here: they run chain-less).
-        qtbot.waitUntil(lambda: c.backend.has("delegates"), timeout=60000)
+        qtbot.waitUntil(lambda: c.services.delegates is not None, timeout=60000)
         for _ in range(3):
             _cycle(qtbot, c, "a long password", times=1)
-            qtbot.waitUntil(lambda: c.backend.has("delegates"), timeout=60000)
+            qtbot.waitUntil(lambda: c.services.delegates is not None, timeout=60000)
         manual = _run_now(qtbot, c, "gas_watch")
         assert manual.outcome == "ok"
         with qtbot.waitSignal(
@@ -113,7 +113,7 @@ def test_a_real_wallets_delegates_run_after_three_lock_unlock_cycles(qtbot, qapp
             timeout=60000,
             check_params_cb=lambda e: e.delegate == "gas_watch" and e.run_id > manual.run_id,
         ) as fired:
-            c.backend.bus.publish(block_did_arrive(chain_id=1, number=1, base_fee_wei=10**9))
+            c.services.bus.publish(block_did_arrive(chain_id=1, number=1, base_fee_wei=10**9))
         assert fired.args[0].outcome == "ok"
     finally:
         c.lock(wait=True)

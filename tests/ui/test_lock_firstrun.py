@@ -130,12 +130,14 @@ def test_first_run_create_asks_words_back_then_creates_the_store(qtbot, tmp_path
     paths = default_paths().ensure()
     store = create_wallet(paths, d.plan).store
     try:
-        from ui.backend import Backend
+        from app import preferences
+        from app.wallet import accounts
 
-        rows = Backend(store).accounts()
+        with store.session() as s:
+            rows = accounts.list_accounts(s)
         assert [r.kind for r in rows] == ["hd"]
         assert rows[0].address == EthAccount.from_mnemonic(" ".join(words)).address
-        assert Backend(store).pref("network.current") == "Ethereum"
+        assert preferences.get(store, "network.current") == "Ethereum"
     finally:
         store.close()
     assert Store.open(paths, "correct horse battery").verify_password("correct horse battery")
@@ -165,7 +167,7 @@ def test_the_users_own_store_unlocks_and_a_dead_node_is_a_message(qtbot, tmp_pat
     from app.wallet.demo import DEMO_PHRASE
     from app.wallet.onboarding import WalletPlan, create_wallet
     from ui.app import WardenApp, ensure_qapp
-    from ui.compose import user_backend
+    from ui.compose import user_services
 
     paths = default_paths().ensure()
     create_wallet(
@@ -174,7 +176,7 @@ def test_the_users_own_store_unlocks_and_a_dead_node_is_a_message(qtbot, tmp_pat
     c = WardenApp(
         ensure_qapp(),
         config_dir=paths.config_dir,
-        unlock=lambda pw: user_backend(Store.open(paths, pw), paths),
+        unlock=lambda pw: user_services(Store.open(paths, pw), paths),
         use_tray=False,
     )
     try:
@@ -201,21 +203,24 @@ def test_the_users_own_store_unlocks_and_a_dead_node_is_a_message(qtbot, tmp_pat
 
 def test_settings_backup_and_password_change_on_a_real_store(qtbot, tmp_path) -> None:
     from app.config import default_paths
+    from app.events import EventBus
     from app.store import Store
+    from app.wallet import accounts
     from app.wallet.onboarding import WalletPlan, create_wallet
     from tests.ui.conftest import _unlock  # noqa: F401 - fixture helpers live there
     from ui.app import WardenApp, ensure_qapp
-    from ui.backend import Backend
+    from ui.services import AppServices
 
     paths = default_paths().ensure()
     watched = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"
     store = create_wallet(paths, WalletPlan("watch", watched, "first password")).store
-    backend = Backend(store, on_close=store.close)
+    services = AppServices(store, EventBus())
+    services.closers.last.append(store.close)
     c = WardenApp(
         ensure_qapp(),
         config_dir=paths.config_dir,
-        unlock=lambda pw: backend,
-        backend=backend,
+        unlock=lambda pw: services,
+        services=services,
         use_tray=False,
     )
     try:
@@ -240,7 +245,8 @@ def test_settings_backup_and_password_change_on_a_real_store(qtbot, tmp_path) ->
         c.window.close()
     reopened = Store.open(paths, "second password")
     try:
-        assert Backend(reopened).accounts()[0].address == watched
+        with reopened.session() as s:
+            assert accounts.list_accounts(s)[0].address == watched
     finally:
         reopened.close()
 
@@ -270,7 +276,7 @@ def test_first_run_creates_the_store_in_the_background(qtbot) -> None:
     from app.store import Store
     from app.wallet.onboarding import WalletPlan
     from ui.app import WardenApp, ensure_qapp
-    from ui.compose import user_backend
+    from ui.compose import user_services
     from ui.first_run import create_in_background
 
     paths = default_paths().ensure()
@@ -278,7 +284,7 @@ def test_first_run_creates_the_store_in_the_background(qtbot) -> None:
     c = WardenApp(
         ensure_qapp(),
         config_dir=paths.config_dir,
-        unlock=lambda pw: user_backend(Store.open(paths, pw), paths),
+        unlock=lambda pw: user_services(Store.open(paths, pw), paths),
         use_tray=False,
     )
     try:

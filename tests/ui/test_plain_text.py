@@ -11,8 +11,8 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 
 import app.events as events
+from app.rows import HistoryRow
 from tests.ui.conftest import wait_idle
-from ui.backend import HistoryRow
 from ui.table_models import HistoryModel
 from ui.trigger_words import EVENT_WORDS, trigger_words, triggers_sentence
 

@@ -6,6 +6,7 @@ from PySide6.QtCharts import QChartView
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.proposals import pending_proposals
 from tests.ui.conftest import wait_idle
 
 
@@ -38,15 +39,15 @@ def test_adding_a_bad_contact_says_why_and_adds_nothing(qtbot, controller) -> No
     assert w.contacts_model.rowCount() == before
 
 
-def test_delegates_screen_lists_runs_and_proposals(qtbot, controller, backend) -> None:
-    backend.service("delegates").run_now("approval_hygiene")
+def test_delegates_screen_lists_runs_and_proposals(qtbot, controller, services) -> None:
+    services.delegates.run_now("approval_hygiene")
     d = controller.window.open("delegates")
     wait_idle(qtbot)
     names = [d.list.item(i).text() for i in range(d.list.count())]
     assert any("Approval hygiene" in n for n in names)
     assert d.runs.rowCount() >= 1
     assert "approval" in d.description.text().lower()
-    titles = [p.title for p in backend.proposals()]
+    titles = [p.title for p in pending_proposals(services.store)]
     assert any(t.startswith("Revoke the unlimited dUSD allowance") for t in titles)
 
 
@@ -132,27 +133,28 @@ def test_assistant_turns_an_order_into_an_action_to_confirm(qtbot, controller) -
         assert a.messages[-1]["content"].strip().endswith("?")
 
 
-def test_balance_questions_are_answered_with_computed_numbers(qtbot, controller, backend) -> None:
+def test_balance_questions_are_answered_with_computed_numbers(qtbot, controller, services) -> None:
     a = controller.window.open("assistant")
     wait_idle(qtbot)
     a.input.setText("How much ETH do I have?")
     a.send()
     qtbot.waitUntil(lambda: not a.busy, timeout=90000)
     answer = a.messages[-1]["content"]
-    main = backend.accounts()[0]
-    eth = next(b for b in backend.balances(main.address) if b.symbol == "ETH")
+    main = services.wallet.accounts()[0]
+    eth = next(b for b in services.wallet.balances(main.address) if b.symbol == "ETH")
     assert answer.startswith("You hold Demo main: ")
     assert f"{eth.amount:.4f}"[:-1] in answer.replace(",", "")
     assert "dUSD" not in answer  # only the asset asked about
 
 
 def test_remote_host_badge_shows_exactly_what_would_be_sent(
-    qtbot, controller, backend, demo
+    qtbot, controller, services, demo
 ) -> None:
     """Nothing is sent here: the preview is built locally (the host URL is never contacted)."""
-    from ui.backend import RemoteSettings
+    from app.rows import RemoteSettings
+    from models.catalog_view import save_remote_settings
 
-    backend.save_remote_settings(RemoteSettings(True, "http://127.0.0.1:9/v1", "big"), None)
+    save_remote_settings(services.store, RemoteSettings(True, "http://127.0.0.1:9/v1", "big"), None)
     try:
         a = controller.window.open("assistant")
         wait_idle(qtbot)
@@ -171,7 +173,7 @@ def test_remote_host_badge_shows_exactly_what_would_be_sent(
         wait_idle(qtbot)
         assert a.route_badge.text() == "On this device" and a.preview.isHidden()
     finally:
-        backend.save_remote_settings(RemoteSettings(False, "", ""), None)
+        save_remote_settings(services.store, RemoteSettings(False, "", ""), None)
 
 
 def test_importing_a_gguf_shows_progress_and_adds_it(qtbot, controller, tmp_path) -> None:

@@ -16,11 +16,11 @@ from app import events as ev
 from app.store import Store, changes
 from app.store.schema import Network, Preference, Proposal, Transfer
 from app.wallet import contacts
+from models.assistant import to_wallet_action
 from tests.ui.conftest import wait_idle
-from ui.assistant_service import to_wallet_action
-from ui.backend import Backend
 from ui.bridge import EventBridge
 from ui.screens.base import ScreenContext
+from ui.services import AppServices
 
 CAROL = "0x" + "c3" * 20
 
@@ -60,21 +60,21 @@ def test_a_contact_added_from_the_assistant_appears_in_the_wallet_screen(qtbot, 
 @pytest.fixture
 def live(qtbot, tmp_path: Path) -> Iterator[Any]:
     """A real encrypted store with a bus attached as the composition root does, a bridge and
-    a ``Backend`` with no chain: screens whose data lives in the store alone."""
+    ``AppServices`` with no chain: screens whose data lives in the store alone."""
     store = Store.throwaway(tmp_path / "store")
     bus = ev.EventBus()
     changes.attach(store, bus)
     bridge = EventBridge(bus)
-    backend = Backend(store, bus)
+    services = AppServices(store, bus)
     ctx = ScreenContext(
-        backend=backend, bridge=bridge, navigate=lambda *_a, **_k: None, status=lambda _m: None
+        services=services, bridge=bridge, navigate=lambda *_a, **_k: None, status=lambda _m: None
     )
 
     class Live:
         pass
 
     live = Live()
-    live.store, live.bus, live.bridge, live.backend, live.ctx = store, bus, bridge, backend, ctx
+    live.store, live.bus, live.bridge, live.services, live.ctx = store, bus, bridge, services, ctx
     yield live
     wait_idle(qtbot)
     bridge.detach()
@@ -206,7 +206,7 @@ def test_a_new_proposal_appears_without_rebuilding_the_settings_being_edited(qtb
 
 
 def test_the_send_screen_keeps_the_account_and_asset_chosen_across_a_reload(
-    qtbot, controller, backend
+    qtbot, controller, services
 ) -> None:
     """A transfer recorded while the user fills the form (a history scan, another window)
     reloads the balances; the account and asset they chose stay chosen."""
@@ -218,7 +218,7 @@ def test_the_send_screen_keeps_the_account_and_asset_chosen_across_a_reload(
     send.asset_box.setCurrentIndex(send.asset_box.findData("dUSD"))
     assert send.asset_box.currentData() == "dUSD"
     with qtbot.waitSignal(send.reloading, timeout=10000):
-        in_thread(lambda: backend.bus.publish(ev.transfers_did_change(chain_id=None)))
+        in_thread(lambda: services.bus.publish(ev.transfers_did_change(chain_id=None)))
     wait_idle(qtbot)
     assert send.account_box.currentIndex() == 1
     assert send.asset_box.currentData() == "dUSD"

@@ -10,19 +10,20 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.errors import ReviewRequired
+from app.proposals import pending_proposals
 from app.review_types import DANGER_CONFIRMATION
 from tests.ui.conftest import wait_idle
 from ui.demo import dangerous_approval
 
 
-def _eth(backend, address: str) -> Decimal:
-    return next(b.amount for b in backend.balances(address) if b.symbol == "ETH")
+def _eth(services, address: str) -> Decimal:
+    return next(b.amount for b in services.wallet.balances(address) if b.symbol == "ETH")
 
 
-def test_a_safe_send_goes_through(qtbot, controller, backend, demo) -> None:
+def test_a_safe_send_goes_through(qtbot, controller, services, demo) -> None:
     me = demo.accounts[0].address
     alice = demo.others["alice"]
-    before = _eth(backend, me)
+    before = _eth(services, me)
     send = controller.window.open("send")
     wait_idle(qtbot)
     assert send.account_box.currentData() == me
@@ -39,9 +40,9 @@ def test_a_safe_send_goes_through(qtbot, controller, backend, demo) -> None:
     with qtbot.waitSignal(send.sent, timeout=60000) as sent:
         qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     tx_hash = sent.args[0]
-    after = _eth(backend, me)
+    after = _eth(services, me)
     assert before - Decimal("0.25") - Decimal("0.01") < after < before - Decimal("0.25")
-    row = next(r for r in backend.history(me) if r.tx_hash == tx_hash)
+    row = next(r for r in services.wallet.history(me) if r.tx_hash == tx_hash)
     assert (row.direction, row.amount, row.status) == ("out", Decimal("0.25"), "confirmed")
 
 
@@ -72,33 +73,33 @@ def test_bad_amount_is_a_clear_message_and_builds_nothing(qtbot, controller) -> 
     assert send.dialog is None
 
 
-def test_danger_cannot_be_signed_without_the_typed_confirmation(qtbot, backend, demo) -> None:
+def test_danger_cannot_be_signed_without_the_typed_confirmation(qtbot, services, demo) -> None:
     from ui.review_dialog import ReviewDialog
 
-    prepared, action = dangerous_approval(backend)
+    prepared, action = dangerous_approval(services)
     assert prepared.review.verdict == "danger"
-    history_before = len(backend.history())
+    history_before = len(services.wallet.history())
     for confirmation in (None, "", "i understand the risk", "I understand"):
         with pytest.raises(ReviewRequired):
-            backend.sign_and_send(prepared, confirmation)
-    assert len(backend.history()) == history_before  # nothing signed, nothing recorded
+            services.wallet.sign_and_send(prepared, confirmation)
+    assert len(services.wallet.history()) == history_before  # nothing signed, nothing recorded
     dialog = ReviewDialog(prepared.review, action=action)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.sign_button.isEnabled()
     qtbot.keyClicks(dialog.typed, DANGER_CONFIRMATION)
     assert dialog.sign_button.isEnabled()
-    tx_hash = backend.sign_and_send(prepared, dialog.confirmation())
+    tx_hash = services.wallet.sign_and_send(prepared, dialog.confirmation())
     assert tx_hash.startswith("0x")
 
 
-def test_a_delegate_proposal_is_approved_through_the_review(qtbot, controller, backend) -> None:
+def test_a_delegate_proposal_is_approved_through_the_review(qtbot, controller, services) -> None:
     """Approval hygiene proposes revoking the risky allowance; approving opens the same review
     dialog as a send, and only after it the revoke is signed and the proposal closes."""
-    backend.service("delegates").run_now("approval_hygiene")
+    services.delegates.run_now("approval_hygiene")
     d = controller.window.open("delegates")
     wait_idle(qtbot)
-    pending = [p for p in backend.proposals() if p.kind == "revoke"]
+    pending = [p for p in pending_proposals(services.store) if p.kind == "revoke"]
     assert pending
     d.approve(pending[0].id)
     qtbot.waitUntil(lambda: d.dialog is not None and d.dialog.isVisible(), timeout=30000)
@@ -108,17 +109,22 @@ def test_a_delegate_proposal_is_approved_through_the_review(qtbot, controller, b
         dialog.tick.setChecked(True)
     assert dialog.outcome.verdict != "danger"
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: pending[0].id not in {p.id for p in backend.proposals()}, timeout=60000)
+    qtbot.waitUntil(
+        lambda: pending[0].id not in {p.id for p in pending_proposals(services.store)},
+        timeout=60000,
+    )
     wait_idle(qtbot)
     # the allowance is gone: a new run finds nothing to propose for it
-    backend.service("delegates").run_now("approval_hygiene")
+    services.delegates.run_now("approval_hygiene")
     assert not [
-        p for p in backend.proposals() if p.payload.get("spender") == pending[0].payload["spender"]
+        p
+        for p in pending_proposals(services.store)
+        if p.payload.get("spender") == pending[0].payload["spender"]
     ]
 
 
 def test_an_incoming_transfer_is_notified_and_the_click_opens_the_wallet(
-    qtbot, controller, backend, demo
+    qtbot, controller, services, demo
 ) -> None:
     """The real path: a transfer on the demo chain, the chain watcher, the incoming-watch
     delegate, the notifications port (batching), the window's notifier; no tray offscreen,

@@ -48,13 +48,13 @@ def test_the_form_has_a_widget_per_type_with_the_declared_rules(qtbot) -> None:
 
 
 def test_settings_shows_one_field_per_declared_preference_and_saves_them(
-    qtbot, controller, backend
+    qtbot, controller, services
 ) -> None:
     st = controller.window.open("settings")
     wait_idle(qtbot)
     assert SHOWN and set(st.prefs.fields) == SHOWN
     assert st.prefs.values() == {
-        n: v for n, v in preferences.get_all(backend.store).items() if n in SHOWN
+        n: v for n, v in preferences.get_all(services.store).items() if n in SHOWN
     }
     idle = st.prefs.fields["idle_lock_minutes"]
     assert (idle.minimum(), idle.maximum()) == (0, 240)  # the declared range
@@ -65,32 +65,32 @@ def test_settings_shows_one_field_per_declared_preference_and_saves_them(
         st._save_behaviour()
         wait_idle(qtbot)
         assert st.behaviour_error.text() == ""
-        assert preferences.get(backend.store, "idle_lock_minutes") == 25
-        assert preferences.get(backend.store, "notifications") is False
+        assert preferences.get(services.store, "idle_lock_minutes") == 25
+        assert preferences.get(services.store, "notifications") is False
         assert controller.idle.minutes == 25  # in effect now, not after a restart
         assert controller.notifier.enabled is False
     finally:  # the demo store is shared by the session's tests
-        preferences.set_many(backend.store, {n: preferences.default(n) for n in SHOWN})
+        preferences.set_many(services.store, {n: preferences.default(n) for n in SHOWN})
 
 
-def test_saving_an_invalid_value_shows_the_message_not_a_crash(qtbot, controller, backend) -> None:
+def test_saving_an_invalid_value_shows_the_message_not_a_crash(qtbot, controller, services) -> None:
     st = controller.window.open("settings")
     wait_idle(qtbot)
-    before = preferences.get_all(backend.store)
+    before = preferences.get_all(services.store)
     st.save_preferences({"notifications": False, "idle_lock_minutes": 999})
     wait_idle(qtbot)
     message = st.behaviour_error.text()
     assert "Lock after idle must be from 0 to 240 min" in message
     assert "save again" in message
-    assert preferences.get_all(backend.store) == before  # all or none: nothing stored
+    assert preferences.get_all(services.store) == before  # all or none: nothing stored
     assert st.isVisible() and controller.window.isVisible()
     st.save_preferences({"idle_lock_minutes": before["idle_lock_minutes"]})
     wait_idle(qtbot)
     assert st.behaviour_error.text() == ""  # a good save clears the message
 
 
-def test_stored_preferences_take_effect_at_unlock(qtbot, controller, backend) -> None:
-    preferences.set_many(backend.store, {"idle_lock_minutes": 7, "notifications": False})
+def test_stored_preferences_take_effect_at_unlock(qtbot, controller, services) -> None:
+    preferences.set_many(services.store, {"idle_lock_minutes": 7, "notifications": False})
     try:
         controller.lock()
         screen = controller.window.unlock
@@ -101,4 +101,4 @@ def test_stored_preferences_take_effect_at_unlock(qtbot, controller, backend) ->
         assert controller.idle.minutes == 7
         assert controller.notifier.enabled is False
     finally:  # the demo store is shared by the session's tests
-        preferences.set_many(backend.store, {n: preferences.default(n) for n in SHOWN})
+        preferences.set_many(services.store, {n: preferences.default(n) for n in SHOWN})

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
-from ui.backend import ContactRow, HistoryRow
+from ui.rows import ContactRow, HistoryRow
 from ui.table_models import ContactsModel, HistoryFilter, HistoryModel
 
 BOB = "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"

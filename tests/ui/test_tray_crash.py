@@ -87,8 +87,8 @@ def test_tray_menu_actions_emit_their_signals(qtbot) -> None:
         tray.open_action.trigger()
 
 
-def test_pausing_delegates_pauses_their_schedules_and_notices(qtbot, controller, backend) -> None:
-    svc = backend.service("delegates")
+def test_pausing_delegates_pauses_their_schedules_and_notices(qtbot, controller, services) -> None:
+    svc = services.delegates
     controller.pause_delegates(True)
     qtbot.waitUntil(lambda: svc.paused, timeout=5000)
     assert not controller.notifier.enabled

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 
 from app.errors import WardenError
 from ui import theme
-from ui.backend import RemotePreview, WalletAction
-from ui.ops import Op, tasks
+from ui.ops import assistant as assistant_ops
+from ui.ops import contacts as contact_ops
+from ui.ops import tasks
+from ui.rows import RemotePreview, WalletAction
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets import Card, badge, error_label, label, muted, set_badge, show_message
 
@@ -95,7 +97,7 @@ class AssistantScreen(Screen):
         self.setFocusProxy(self.input)
 
     def refresh(self) -> None:
-        Op(lambda: list(self.backend.chat_messages())).success(self._got_history).run()
+        assistant_ops.history(self.services).success(self._got_history).run()
 
     def _got_history(self, rows: list[tuple[str, str]]) -> None:
         if not self.messages:
@@ -137,7 +139,7 @@ class AssistantScreen(Screen):
         if not text:
             self._show_route(None)
             return
-        Op(lambda: self.backend.remote_preview(text)).success(self._show_route).failure(
+        assistant_ops.remote_preview(self.services, text).success(self._show_route).failure(
             lambda _e: self._show_route(None)
         ).run()
 
@@ -188,7 +190,7 @@ class AssistantScreen(Screen):
             self.render_chat()
 
         # An order becomes an action to confirm; anything else is answered as chat.
-        Op(lambda: self.backend.parse_intent(text), lane="network").success(understood).failure(
+        assistant_ops.parse_intent(self.services, text).success(understood).failure(
             lambda _e: self._chat(text)
         ).run()
 
@@ -213,9 +215,7 @@ class AssistantScreen(Screen):
             self.render_chat()
 
         # Loading the model and gathering the wallet's facts touch the disk and the node.
-        Op(lambda: self.backend.chat(history, on_token), lane="network").success(started).failure(
-            failed
-        ).run()
+        assistant_ops.chat(self.services, history, on_token).success(started).failure(failed).run()
 
     def _token(self, piece: str) -> None:
         self.streaming += piece
@@ -237,7 +237,7 @@ class AssistantScreen(Screen):
         if text.strip():
             self.messages.append({"role": "assistant", "content": text.strip()})
             last_user = next(m for m in reversed(self.messages) if m["role"] == "user")
-            Op(lambda: self.backend.save_chat(last_user["content"], text.strip())).failure(
+            assistant_ops.save_exchange(self.services, last_user["content"], text.strip()).failure(
                 lambda _e: None
             ).run()
         self.render_chat()
@@ -283,7 +283,7 @@ class AssistantScreen(Screen):
             self.ctx.navigate("send", **action.fields)
         elif action is not None and action.kind == "add_contact":
             f = action.fields
-            Op(lambda: self.backend.add_contact(f["name"], f["address"])).success(
+            contact_ops.add(self.services, f["name"], f["address"]).success(
                 lambda c: self.ctx.status(f"Saved {c.name}")
             ).failure(self._failed).run()
         self._dismiss_action()

@@ -1,4 +1,4 @@
-"""What every screen gets: the backend, the event bridge, and a way to move around."""
+"""What every screen gets: the typed services, the event bridge, and a way to move around."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from ui.backend import Backend
 from ui.bridge import EventBridge
+from ui.services import AppServices
 from ui.widgets import heading, muted
 
 
 @dataclass
 class ScreenContext:
-    backend: Backend
+    services: AppServices  # replaced when parts start later: read it at each use
     bridge: EventBridge
     navigate: Callable[..., None]  # navigate(screen_key, **state)
     status: Callable[[str], None]  # a short message in the status bar
@@ -60,11 +60,12 @@ class Screen(QWidget):
         self._reload_timer: QTimer | None = None
 
     @property
-    def backend(self) -> Backend:
-        return self.ctx.backend
+    def services(self) -> AppServices:
+        """Pass these to ``ui.ops.<domain>`` functions; they bind the work to its worker."""
+        return self.ctx.services
 
     def refresh(self) -> None:
-        """Reload from the backend (override)."""
+        """Reload from the store (override)."""
 
     def follow_changes(self, *signals: SignalInstance) -> None:
         """Reload when the store announces a change on any of these bridge signals. Several

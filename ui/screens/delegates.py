@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 from app.errors import WardenError
 from delegates.runtime import settings_form
 from delegates.runtime.settings_form import SettingField
-from ui.backend import DelegateRow, ProposalRow, RunRow
 from ui.numbers import locale_number_format
-from ui.ops import Op, run_steps
+from ui.ops import delegates as delegate_ops
+from ui.ops import send as send_ops
 from ui.review_dialog import ReviewDialog
+from ui.rows import DelegateRow, ProposalRow, RunRow
 from ui.screens.base import Screen, ScreenContext
 from ui.trigger_words import trigger_words, triggers_sentence
 from ui.widgets import Card, badge, error_label, label, muted, show_message
@@ -119,8 +120,10 @@ class DelegatesScreen(Screen):
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
-        Op(self.backend.delegates).success(self._got_delegates).failure(self._failed).run()
-        Op(self.backend.proposals).success(self._got_proposals).failure(self._failed).run()
+        delegate_ops.load(self.services).success(self._got_delegates).failure(self._failed).run()
+        delegate_ops.proposals(self.services).success(self._got_proposals).failure(
+            self._failed
+        ).run()
 
     def reload_changed(self, kinds: frozenset[str]) -> None:
         # A run or a proposal must not rebuild the settings editors the user may be typing in.
@@ -128,7 +131,9 @@ class DelegatesScreen(Screen):
             self.refresh()
             return
         if "proposals" in kinds:
-            Op(self.backend.proposals).success(self._got_proposals).failure(self._failed).run()
+            delegate_ops.proposals(self.services).success(self._got_proposals).failure(
+                self._failed
+            ).run()
         if "alerts" in kinds:
             self._reload_runs()
 
@@ -217,7 +222,7 @@ class DelegatesScreen(Screen):
     def _reload_runs(self) -> None:
         d = self.current()
         name = d.name if d else None
-        Op(lambda: self.backend.runs(name, limit=20)).success(self._got_runs).failure(
+        delegate_ops.runs(self.services, name, limit=20).success(self._got_runs).failure(
             self._failed
         ).run()
 
@@ -259,7 +264,7 @@ class DelegatesScreen(Screen):
     def _toggle(self, on: bool) -> None:
         d = self.current()
         if d is not None:
-            Op(lambda: self.backend.set_delegate_enabled(d.name, on)).success(
+            delegate_ops.set_enabled(self.services, d.name, on).success(
                 lambda _r: self.refresh()
             ).failure(self._failed).run()
 
@@ -278,7 +283,7 @@ class DelegatesScreen(Screen):
             self.ctx.status("Settings saved")
             self.refresh()
 
-        Op(lambda: self.backend.save_delegate_settings(d.name, values)).success(saved).failure(
+        delegate_ops.save_settings(self.services, d.name, values).success(saved).failure(
             self._failed
         ).run()
 
@@ -292,11 +297,9 @@ class DelegatesScreen(Screen):
         def done(_r: object) -> None:
             self.run_button.setEnabled(True)
             self._reload_runs()
-            Op(self.backend.proposals).success(self._got_proposals).run()
+            delegate_ops.proposals(self.services).success(self._got_proposals).run()
 
-        Op(lambda: self.backend.run_delegate(d.name), lane="network").success(done).failure(
-            self._failed
-        ).run()
+        delegate_ops.run(self.services, d.name).success(done).failure(self._failed).run()
 
     def approve(self, proposal_id: int) -> None:
         def show(prepared: Any) -> None:
@@ -307,7 +310,7 @@ class DelegatesScreen(Screen):
             self.dialog.rejected.connect(lambda: self._cancel(prepared))
             self.dialog.open()
 
-        Op(lambda: self.backend.review_proposal(proposal_id), lane="network").success(show).failure(
+        delegate_ops.review_proposal(self.services, proposal_id).success(show).failure(
             self._failed
         ).run()
 
@@ -321,15 +324,15 @@ class DelegatesScreen(Screen):
 
         # Signing approves the proposal in the same step that records the broadcast, so a
         # proposal is sent at most once (app.wallet.requests).
-        run_steps(
-            self.backend.send_steps(prepared, confirmation), success=done, failure=self._failed
+        send_ops.sign_and_send(
+            self.services, prepared, confirmation, success=done, failure=self._failed
         )
 
     def _cancel(self, prepared: Any) -> None:
         """Closing the review leaves the proposal waiting; only its request is closed."""
-        Op(lambda: self.backend.cancel_request(prepared)).failure(self._failed).run()
+        send_ops.cancel(self.services, prepared).failure(self._failed).run()
 
     def reject(self, proposal_id: int) -> None:
-        Op(lambda: self.backend.reject_proposal(proposal_id)).success(
+        delegate_ops.reject_proposal(self.services, proposal_id).success(
             lambda _r: self.refresh()
         ).failure(self._failed).run()

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import WardenError
+from delegates.market.view import MarketView
 from ui import theme
-from ui.backend import MarketView
-from ui.ops import Op
+from ui.ops import market as market_ops
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets import Card, error_label, label, muted, show_message
 
@@ -171,9 +171,9 @@ class MarketScreen(Screen):
     def refresh(self) -> None:
         symbol = self.symbol.currentText()
         days = int(self.days.currentData())
-        Op(lambda: self.backend.market_view(symbol, days), lane="network").success(
-            self.show_view
-        ).failure(self._failed).run()
+        market_ops.view(self.services, symbol, days).success(self.show_view).failure(
+            self._failed
+        ).run()
 
     def _failed(self, exc: BaseException) -> None:
         msg = exc.user_message() if isinstance(exc, WardenError) else f"Something failed: {exc}"

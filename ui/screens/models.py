@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import WardenError
-from ui.backend import ModelRow, RemoteSettings
-from ui.ops import Op, tasks
+from ui.ops import models as model_ops
+from ui.ops import tasks
+from ui.rows import ModelRow, RemoteSettings
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets import Card, error_label, label, muted, show_message
 
@@ -118,11 +119,7 @@ class ModelsScreen(Screen):
         self.outer.addLayout(lower, 2)
 
     def refresh(self) -> None:
-        Op(self._load).success(self._loaded).failure(self._failed).run()
-
-    def _load(self) -> tuple[list[ModelRow], dict[str, str], RemoteSettings, str]:
-        b = self.backend
-        return b.models(), b.model_choices(), b.remote_settings(), b.memory_text()
+        model_ops.load_page(self.services).success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, data: tuple[Any, ...]) -> None:
         self.rows, choices, remote, memory = data
@@ -162,7 +159,7 @@ class ModelsScreen(Screen):
 
     def _choose(self, task: str) -> None:
         name = self.choice_boxes[task].currentText()
-        Op(lambda: self.backend.set_model_choice(task, name)).success(
+        model_ops.set_choice(self.services, task, name).success(
             lambda _r: self.ctx.status(f"{task} now uses {name}")
         ).failure(self._failed).run()
 
@@ -191,7 +188,7 @@ class ModelsScreen(Screen):
             self.ctx.status(f"Imported {row.name}")
             self.refresh()
 
-        Op(lambda: self.backend.import_model(path, progress)).success(done).failure(
+        model_ops.import_model(self.services, path, progress).success(done).failure(
             self._failed
         ).run()
 
@@ -214,7 +211,7 @@ class ModelsScreen(Screen):
                 self.remote_error, exc.user_message() if isinstance(exc, WardenError) else str(exc)
             )
 
-        Op(lambda: self.backend.save_remote_settings(settings, key)).success(saved).failure(
+        model_ops.save_remote_settings(self.services, settings, key).success(saved).failure(
             failed
         ).run()
 

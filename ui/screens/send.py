@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 from app.errors import InvalidInput, WardenError
 from app.lookalike import lookalike_of
 from app.wallet import amounts
-from ui.backend import AccountRow, BalanceRow, ContactRow, SendDraft, checksum_address
+from app.wallet.addresses import validate_address as checksum_address
 from ui.numbers import locale_number_format
-from ui.ops import Op, run_steps
+from ui.ops import send as send_ops
 from ui.review_dialog import ReviewDialog
+from ui.rows import AccountRow, BalanceRow, ContactRow, SendDraft
 from ui.screens.base import Screen, ScreenContext
 from ui.table_models import format_amount, format_fiat, short_address
 from ui.widgets import BusyLine, Card, error_label, label, muted, show_message
@@ -162,12 +163,7 @@ class SendScreen(Screen):
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
-        Op(self._load).success(self._loaded).failure(self._failed).run()
-
-    def _load(self) -> tuple[list[AccountRow], list[ContactRow], dict[str, Decimal], list[str]]:
-        b = self.backend
-        known = [r.counterparty for r in b.history() if not r.hidden and r.counterparty]
-        return b.accounts(), b.contacts(), b.prices(), known
+        send_ops.load_form(self.services).success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, data: tuple[Any, ...]) -> None:
         accounts, self.contacts, self.prices, self.known_history = data
@@ -190,9 +186,9 @@ class SendScreen(Screen):
         if not address:
             show_message(self.error, "No account can send: add or import one first.")
             return
-        Op(lambda: self.backend.balances(address), lane="network").success(
-            self._got_assets
-        ).failure(self._failed).run()
+        send_ops.balances(self.services, address).success(self._got_assets).failure(
+            self._failed
+        ).run()
 
     def _got_assets(self, rows: list[BalanceRow]) -> None:
         self.assets = rows
@@ -318,9 +314,9 @@ class SendScreen(Screen):
             if asset.token is not None:
                 put(asset.amount)
 
-        Op(lambda: self.backend.max_amount(address, asset.symbol), lane="network").success(
-            put
-        ).failure(fallback).run()
+        send_ops.max_amount(self.services, address, asset.symbol).success(put).failure(
+            fallback
+        ).run()
 
     # -- review and send ------------------------------------------------------------------
     def draft(self) -> SendDraft:
@@ -348,7 +344,7 @@ class SendScreen(Screen):
         show_message(self.error, "")
         self.review_button.setEnabled(False)
         self.busy.start("Building and reviewing the transaction…")
-        Op(lambda: self.backend.prepare_send(draft), lane="network").success(
+        send_ops.prepare(self.services, draft).success(
             lambda prepared: self._show_review(draft, prepared)
         ).failure(self._failed).run()
 
@@ -389,14 +385,12 @@ class SendScreen(Screen):
         confirmation = self.dialog.confirmation()
         self.busy.start("Signing and sending…")
         self.review_button.setEnabled(False)
-        run_steps(
-            self.backend.send_steps(prepared, confirmation),
-            success=self._sent,
-            failure=self._failed,
+        send_ops.sign_and_send(
+            self.services, prepared, confirmation, success=self._sent, failure=self._failed
         )
 
     def _cancel(self, prepared: Any) -> None:
-        Op(lambda: self.backend.cancel_request(prepared)).failure(self._failed).run()
+        send_ops.cancel(self.services, prepared).failure(self._failed).run()
 
     def _sent(self, tx_hash: str) -> None:
         self.busy.stop()

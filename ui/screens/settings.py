@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from app import preferences
 from app.errors import InvalidInput, WardenError
-from ui import autostart
-from ui.backend import NetworkRow
-from ui.ops import Op
+from ui.ops import backup as backup_ops
+from ui.ops import networks as network_ops
+from ui.ops import settings as settings_ops
 from ui.preference_form import PreferenceForm
+from ui.rows import NetworkRow
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets import BusyLine, Card, error_label, muted, show_message
 
@@ -121,12 +122,7 @@ class SettingsScreen(Screen):
         self.follow_changes(ctx.bridge.networks_did_change, ctx.bridge.settings_did_change)
 
     def refresh(self) -> None:
-        b = self.backend
-
-        def load() -> tuple[list[NetworkRow], dict[str, preferences.Value], bool]:
-            return b.networks(), preferences.get_all(b.store), autostart.is_enabled()
-
-        Op(load).success(self._loaded).failure(self._failed).run()
+        settings_ops.load_page(self.services).success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, data: tuple[list[NetworkRow], dict[str, preferences.Value], bool]) -> None:
         self.networks, prefs, auto = data
@@ -160,15 +156,13 @@ class SettingsScreen(Screen):
             if url != n.rpc_url:
                 changes.append((n.name, url))
 
-        def work() -> None:
-            for name, url in changes:
-                self.backend.set_rpc_url(name, url)
-
         def done(_r: object) -> None:
             show_message(self.net_error, "")
             self.refresh()
 
-        Op(work).success(done).failure(lambda e: self._failed(e, self.net_error)).run()
+        network_ops.set_rpc_urls(self.services, changes).success(done).failure(
+            lambda e: self._failed(e, self.net_error)
+        ).run()
 
     def _save_behaviour(self) -> None:
         auto, keep = self.autostart.isChecked(), self.keep_tray.isChecked()
@@ -182,17 +176,9 @@ class SettingsScreen(Screen):
     ) -> None:
         """Check and store ``values`` (all or none), then put them into effect; a value the
         declaration refuses shows its message under the fields."""
-        store = self.backend.store
-
-        def work() -> dict[str, preferences.Value]:
-            preferences.set_many(store, values)
-            if start_at_login is not None:
-                autostart.set_enabled(start_at_login)
-            return preferences.get_all(store)
-
-        Op(work).success(self._applied).failure(
-            lambda e: self._failed(e, self.behaviour_error)
-        ).run()
+        settings_ops.save(self.services, values, start_at_login=start_at_login).success(
+            self._applied
+        ).failure(lambda e: self._failed(e, self.behaviour_error)).run()
 
     def _applied(self, stored: dict[str, preferences.Value]) -> None:
         show_message(self.behaviour_error, "")
@@ -214,7 +200,7 @@ class SettingsScreen(Screen):
             show_message(self.pw_error, "")
             self.ctx.status("Password changed")
 
-        Op(lambda: self.backend.change_password(old, new)).success(done).failure(
+        backup_ops.change_password(self.services, old, new).success(done).failure(
             lambda e: self._failed(e, self.pw_error)
         ).run()
 
@@ -240,7 +226,7 @@ class SettingsScreen(Screen):
             self.backup_button.setEnabled(True)
             self.ctx.status(f"Backup written to {path}")
 
-        Op(lambda: self.backend.backup(path, password)).success(done).failure(self._failed).run()
+        backup_ops.backup(self.services, path, password).success(done).failure(self._failed).run()
 
     def _pick_restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(Path.home()))
@@ -257,7 +243,7 @@ class SettingsScreen(Screen):
                 if controller is not None:
                     controller.lock()
 
-            Op(lambda: self.backend.restore(Path(path), pw)).success(done).failure(
+            backup_ops.restore(self.services, Path(path), pw).success(done).failure(
                 self._failed
             ).run()
 

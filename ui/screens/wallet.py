@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import WardenError
-from ui.backend import AccountRow, BalanceRow, ContactRow, HistoryRow
-from ui.ops import Op
+from ui.ops import accounts as account_ops
+from ui.ops import contacts as contact_ops
+from ui.ops import history as history_ops
+from ui.ops import send as send_ops
+from ui.rows import AccountRow, BalanceRow, ContactRow, HistoryRow
 from ui.screens.base import Screen, ScreenContext
 from ui.table_models import (
     ContactsModel,
@@ -178,7 +181,7 @@ class WalletScreen(Screen):
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
-        Op(self.backend.accounts).success(self._got_accounts).failure(self._failed).run()
+        account_ops.load(self.services).success(self._got_accounts).failure(self._failed).run()
         self._load_contacts()
 
     def reload_changed(self, kinds: frozenset[str]) -> None:
@@ -194,7 +197,9 @@ class WalletScreen(Screen):
             self._load_history(acc)  # names and symbols in the history come from these
 
     def _load_contacts(self) -> None:
-        Op(self.backend.contacts).success(self.contacts_model.set_rows).failure(self._failed).run()
+        contact_ops.load(self.services).success(self.contacts_model.set_rows).failure(
+            self._failed
+        ).run()
 
     def current_account(self) -> AccountRow | None:
         i = self.account_box.currentIndex()
@@ -238,7 +243,7 @@ class WalletScreen(Screen):
             if self._is_current(acc):
                 self._got_balances(rows)
 
-        Op(lambda: self.backend.balances(acc.address), lane="network").success(got).failure(
+        send_ops.balances(self.services, acc.address).success(got).failure(
             self._balances_failed
         ).run()
 
@@ -247,7 +252,7 @@ class WalletScreen(Screen):
             if self._is_current(acc):
                 self._got_history(rows)
 
-        Op(lambda: self.backend.history(acc.address)).success(got).failure(self._failed).run()
+        history_ops.load(self.services, acc.address).success(got).failure(self._failed).run()
 
     def _got_balances(self, rows: list[BalanceRow]) -> None:
         self.balances.setRowCount(len(rows))
@@ -302,7 +307,7 @@ class WalletScreen(Screen):
             return
         name, ok = QInputDialog.getText(self, "Rename account", "New name:", text=acc.name)
         if ok:
-            Op(lambda: self.backend.rename_account(acc.address, name)).success(
+            account_ops.rename(self.services, acc.address, name).success(
                 lambda _r: self.refresh()
             ).failure(self._failed).run()
 
@@ -311,7 +316,7 @@ class WalletScreen(Screen):
             self, "Add account", "Name:", text=f"Account {len(self.accounts) + 1}"
         )
         if ok:
-            Op(lambda: self.backend.add_account(name)).success(lambda _r: self.refresh()).failure(
+            account_ops.add(self.services, name).success(lambda _r: self.refresh()).failure(
                 self._failed
             ).run()
 
@@ -330,6 +335,4 @@ class WalletScreen(Screen):
             msg = exc.user_message() if isinstance(exc, WardenError) else str(exc)
             show_message(self.contact_error, msg)
 
-        Op(lambda: self.backend.add_contact(name, address, note)).success(done).failure(
-            failed
-        ).run()
+        contact_ops.add(self.services, name, address, note).success(done).failure(failed).run()

@@ -3,23 +3,15 @@ own analysis, and the portfolio (today's holdings valued over the chart's days).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
 
-from app.errors import WardenError
-from ui.rows import AccountRow, BalanceRow, Candles
+from sqlalchemy import select
 
-
-class MarketSource(Protocol):
-    """What the market view reads (``ui.backend.Backend`` is one): stated here, so that this
-    module sits below the backend that calls it."""
-
-    def candles(self, symbol: str, limit: int = 365) -> Candles: ...
-    def has(self, name: str) -> bool: ...
-    def accounts(self) -> list[AccountRow]: ...
-    def balances(self, address: str) -> list[BalanceRow]: ...
-    def prices(self) -> dict[str, Decimal]: ...
+from app.rows import Candles
+from app.store import schema as s
+from app.wallet.ports import SessionSource
 
 
 @dataclass(frozen=True)
@@ -37,13 +29,49 @@ class MarketView:
     source: str = ""
 
 
-def compute_market_view(backend: MarketSource, symbol: str, days: int) -> MarketView:
+def stored_candles(store: SessionSource, symbol: str, limit: int = 365) -> Candles:
+    """The latest ``limit`` stored candles of ``symbol``, oldest first."""
+    with store.session() as ses:
+        rows = list(
+            ses.scalars(
+                select(s.Candle)
+                .where(s.Candle.symbol == symbol)
+                .order_by(s.Candle.ts.desc())
+                .limit(limit)
+            )
+        )
+    rows.reverse()
+    return Candles(
+        symbol,
+        [r.ts for r in rows],
+        [r.open for r in rows],
+        [r.high for r in rows],
+        [r.low for r in rows],
+        [r.close for r in rows],
+        [r.volume for r in rows],
+    )
+
+
+def market_symbols(store: SessionSource) -> list[str]:
+    with store.session() as ses:
+        return list(ses.scalars(select(s.Candle.symbol).distinct().order_by(s.Candle.symbol)))
+
+
+def compute_market_view(
+    stored: Candles,
+    symbol: str,
+    days: int,
+    *,
+    holdings: Mapping[str, Decimal],
+    prices: Mapping[str, Decimal],
+) -> MarketView:
+    """``stored`` candles (the recorded demo series when there are none) with indicators,
+    the market delegate's brief and alerts, and ``holdings`` valued over the chart's days."""
     import math
 
     from delegates.market import indicators
     from delegates.market.candles import Series, recorded
 
-    stored = backend.candles(symbol, limit=days + 120)
     if stored.ts:
         rows = list(
             zip(
@@ -93,15 +121,6 @@ def compute_market_view(backend: MarketSource, symbol: str, days: int) -> Market
         for k, v in shown.items()
     }
     # Portfolio: today's holdings valued at each day's price (stablecoins at $1).
-    holdings: dict[str, Decimal] = {}
-    if backend.has("balances"):
-        for acc in backend.accounts():
-            try:
-                for b in backend.balances(acc.address):
-                    holdings[b.symbol] = holdings.get(b.symbol, Decimal(0)) + b.amount
-            except WardenError:
-                continue
-    prices = backend.prices()
     base = symbol.split("/")[0]
     allocation = [
         (sym, float(amount * prices[sym]))

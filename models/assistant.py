@@ -1,17 +1,26 @@
-"""The Assistant screen's model access: the local model answers with the wallet's facts from
-the store; a configured larger host gets only anonymized text, and only for requests too large
-for the local model; sentences become wallet actions shown for confirmation."""
+"""The Assistant's model access, Qt-free (the screen calls it through ``ui.ops.assistant``):
+the local model answers with the wallet's facts from the store; a configured larger host gets
+only anonymized text, and only for requests too large for the local model; sentences become
+wallet actions shown for confirmation."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from app.rows import (
+    AccountRow,
+    BalanceRow,
+    HistoryRow,
+    RemotePreview,
+    WalletAction,
+    format_decimal,
+    format_fiat,
+)
 from app.store import schema as s
-from ui.backend import RemotePreview, WalletAction
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +32,14 @@ SYSTEM = (
 )
 CHARS_PER_TOKEN = 4
 MAX_ANSWER_TOKENS = 96
+
+
+class WalletFacts(Protocol):
+    """What the assistant reads about the wallet (``app.wallet.services.WalletServices``)."""
+
+    def accounts(self) -> list[AccountRow]: ...
+    def balances(self, address: str) -> list[BalanceRow]: ...
+    def history(self, account: str | None = None, limit: int = 500) -> list[HistoryRow]: ...
 
 
 class AssistantService:
@@ -37,9 +54,9 @@ class AssistantService:
         self.store = store
         self.task = task
         # The composition root plugs in facts with balances from the chain (see wallet_facts)
-        # and the backend, from which balance and last-transaction answers are computed.
+        # and the wallet, from which balance and last-transaction answers are computed.
         self.facts_fn = facts_fn
-        self.backend: Any = None
+        self.wallet: WalletFacts | None = None
         self._local: Any = None
 
     # -- models ---------------------------------------------------------------------------
@@ -145,8 +162,8 @@ class AssistantService:
         model = self._local_model() if name == self._local_model().name else None
         model = model or LocalModel(self.catalog.checked(name))
         action = parse_intent(model, text)
-        if self.backend is not None and not looks_like_action(text):
-            answer = wallet_question_answer(self.backend, text, action)
+        if self.wallet is not None and not looks_like_action(text):
+            answer = wallet_question_answer(self.wallet, text, action)
             if answer is not None:
                 return WalletAction("answer", answer)
         if action.get("action") == "clarify" and not looks_like_action(text):
@@ -179,7 +196,7 @@ BALANCE_WORDS = ("how much", "balance", "hold", "do i have", "how many")
 LAST_TX_WORDS = ("last", "latest", "recent", "transaction", " tx")
 
 
-def wallet_question_answer(backend: Any, text: str, parsed: dict[str, Any]) -> str | None:
+def wallet_question_answer(wallet: WalletFacts, text: str, parsed: dict[str, Any]) -> str | None:
     """Balance and last-transaction questions are answered by code from the node and the
     store. The parse is trusted only where the sentence says so itself (the bundled model
     is small and sometimes mistakes one question for the other)."""
@@ -193,31 +210,29 @@ def wallet_question_answer(backend: Any, text: str, parsed: dict[str, Any]) -> s
             asset = next(
                 (
                     b.symbol
-                    for acc in backend.accounts()[:1]
-                    for b in backend.balances(acc.address)
+                    for acc in wallet.accounts()[:1]
+                    for b in wallet.balances(acc.address)
                     if f" {b.symbol.lower()} " in low.replace("?", " ")
                 ),
                 None,
             )
-        return balance_answer(backend, asset)
+        return balance_answer(wallet, asset)
     if asks_last and not asks_balance:
-        return last_tx_answer(backend)
+        return last_tx_answer(wallet)
     return None
 
 
-def balance_answer(backend: Any, asset: str | None) -> str:
+def balance_answer(wallet: WalletFacts, asset: str | None) -> str:
     """Computed from the node and the store: the numbers shown are never the model's."""
-    from ui.table_models import format_amount, format_fiat
-
     parts = []
-    for acc in backend.accounts():
+    for acc in wallet.accounts():
         rows = [
             b
-            for b in backend.balances(acc.address)
+            for b in wallet.balances(acc.address)
             if not asset or b.symbol.upper() == asset.upper()
         ]
         held = [
-            f"{format_amount(b.amount, 6)} {b.symbol}"
+            f"{format_decimal(b.amount, 6)} {b.symbol}"
             + (f" ({format_fiat(b.fiat)})" if b.fiat is not None else "")
             for b in rows
             if b.amount
@@ -230,17 +245,15 @@ def balance_answer(backend: Any, asset: str | None) -> str:
     return "You hold " + "; ".join(parts) + "."
 
 
-def last_tx_answer(backend: Any) -> str:
-    from ui.table_models import format_amount
-
-    rows = [r for r in backend.history() if not r.hidden]
+def last_tx_answer(wallet: WalletFacts) -> str:
+    rows = [r for r in wallet.history() if not r.hidden]
     if not rows:
         return "There is no transaction in your history yet."
     r = rows[0]
     who = r.counterparty_name or r.counterparty
     when = r.when.strftime("%Y-%m-%d %H:%M") if r.when else "recently"
     verb, prep = ("received", "from") if r.direction == "in" else ("sent", "to")
-    amount = f"{format_amount(r.amount)} {r.asset}"
+    amount = f"{format_decimal(r.amount)} {r.asset}"
     return f"Your last transfer: you {verb} {amount} {prep} {who} ({when}, {r.status})."
 
 
@@ -299,27 +312,25 @@ def to_wallet_action(action: Any) -> WalletAction | None:
     return None  # balance and explanation questions are answered as chat
 
 
-def wallet_facts(backend: Any, history_lines: int = 5) -> str:
+def wallet_facts(wallet: WalletFacts, history_lines: int = 5) -> str:
     """Balances and recent transfers in human units, names instead of addresses where known."""
-    from ui.table_models import format_amount, format_fiat
-
     lines = []
-    for acc in backend.accounts():
+    for acc in wallet.accounts():
         try:
             held = [
-                f"{format_amount(b.amount, 4)} {b.symbol}"
+                f"{format_decimal(b.amount, 4)} {b.symbol}"
                 + (f" ({format_fiat(b.fiat)})" if b.fiat is not None else "")
-                for b in backend.balances(acc.address)
+                for b in wallet.balances(acc.address)
                 if b.amount
             ]
         except Exception:  # balances need the node; say so rather than guess
             held = ["balance unknown (node unreachable)"]
         lines.append(f"- Account {acc.name} holds " + (", ".join(held) or "nothing") + ".")
-    for r in backend.history()[:history_lines]:
+    for r in wallet.history()[:history_lines]:
         if r.hidden:
             continue
         who = r.counterparty_name or r.counterparty
         verb = "Received" if r.direction == "in" else "Sent"
         prep = "from" if r.direction == "in" else "to"
-        lines.append(f"- {verb} {format_amount(r.amount, 4)} {r.asset} {prep} {who}.")
+        lines.append(f"- {verb} {format_decimal(r.amount, 4)} {r.asset} {prep} {who}.")
     return "\n".join(lines) or "- The wallet has no accounts yet."

@@ -15,9 +15,9 @@ from app.store import Store
 from app.wallet import accounts, history, requests, transactions
 from app.wallet.chain import ChainClient
 from app.wallet.networks import NetworkInfo
+from app.wallet.services import WalletServices
 from tests.app.wallet.conftest import ADDR0, ADDR1, PHRASE, FixedReviewer
 from tests.support.anvil import Anvil
-from ui.services import WalletServices
 
 pytestmark = pytest.mark.anvil
 

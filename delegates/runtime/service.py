@@ -1,12 +1,18 @@
-"""The Delegates screen's view of the delegate runtime (``delegates.runtime``)."""
+"""The delegate runtime as a front end sees it: list, switch, configure and run delegates, and
+their past runs. Without a running runtime (it did not start) the stored settings still show
+and can be changed."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
 
+from sqlalchemy import select
+
+from app.rows import DelegateRow, RunRow
+from app.store import schema as s
+from app.wallet.ports import SessionSource
 from delegates.runtime.settings_form import describe
-from ui.backend import DelegateRow, RunRow
 
 
 def _defaults(settings_type: type) -> dict[str, Any]:
@@ -71,3 +77,48 @@ class DelegatesService:
                 scheduler.pause()
             else:
                 scheduler.resume()
+
+
+def list_runs(store: SessionSource, name: str | None = None, limit: int = 50) -> list[RunRow]:
+    """The latest runs (of one delegate, or all), newest first."""
+    with store.session() as ses:
+        q = select(s.DelegateRun).order_by(s.DelegateRun.id.desc()).limit(limit)
+        if name:
+            q = q.where(s.DelegateRun.delegate == name)
+        out = []
+        for r in ses.scalars(q):
+            msg = r.error or ""
+            if not msg and isinstance(r.output, dict):
+                msg = str(r.output.get("message") or r.output.get("summary") or "")
+            out.append(
+                RunRow(r.id, r.delegate, r.trigger, r.started_at, r.ended_at, r.outcome, msg)
+            )
+        return out
+
+
+def stored_delegates(store: SessionSource) -> list[DelegateRow]:
+    """The delegates' stored settings, when the runtime is not running."""
+    with store.session() as ses:
+        return [
+            DelegateRow(d.name, "", d.enabled, (), dict(d.settings or {}))
+            for d in ses.scalars(select(s.DelegateSetting).order_by(s.DelegateSetting.name))
+        ]
+
+
+def store_delegate_setting(
+    store: SessionSource,
+    name: str,
+    *,
+    enabled: bool | None = None,
+    settings: dict[str, Any] | None = None,
+) -> None:
+    """Switch or configure a delegate in the store alone (the runtime is not running)."""
+    with store.session() as ses:
+        row = ses.get(s.DelegateSetting, name)
+        if row is None:
+            row = s.DelegateSetting(name=name, enabled=True, settings={})
+            ses.add(row)
+        if enabled is not None:
+            row.enabled = enabled
+        if settings is not None:
+            row.settings = dict(settings)
