@@ -112,9 +112,7 @@ def test_a_contact_is_edited_and_removed_in_the_window(qtbot, shown) -> None:
     assert "Alice (demo)" in {name for name, _ in _rows(w).values()}  # only that one went
 
 
-def test_a_contact_cannot_take_an_accounts_name_and_the_window_says_why(
-    qtbot, shown, demo
-) -> None:
+def test_a_contact_cannot_take_an_accounts_name_and_the_window_says_why(qtbot, shown, demo) -> None:
     w = shown.wallet
     _fill(w, "Dora", DORA)
     _press(qtbot, w, w.add_contact_button)
@@ -187,7 +185,8 @@ def test_core_update_refuses_another_contacts_address(services) -> None:
             with services.store.session() as s:
                 contacts.update_contact(s, DORA, ERIN, "Dora")
         with services.store.session() as s:
-            assert contacts.lookalike_contact(s, DORA_LOOKALIKE).address.lower() == DORA
+            similar = contacts.lookalike_contact(s, DORA_LOOKALIKE)
+            assert similar is not None and similar.address.lower() == DORA
             assert contacts.lookalike_contact(s, DORA_LOOKALIKE, ignore=DORA) is None
             assert contacts.lookalike_contact(s, DORA) is None  # itself is no look-alike
     finally:
