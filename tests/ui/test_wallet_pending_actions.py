@@ -215,3 +215,46 @@ def test_when_the_original_is_mined_first_its_row_says_so(
     assert "The original was mined first (confirmed)" in w.screen.error.text()
     qtbot.waitUntil(lambda: _rows(w.screen)[pending].status == "confirmed", timeout=20000)
     assert not _buttons_shown(w.screen)
+
+
+def test_no_buttons_on_an_incoming_row_or_a_watch_only_accounts_send(
+    qtbot, anvil: Anvil, world: World
+) -> None:
+    """Rows stored as the history scan stores them: a pending transfer *to* the wallet, and a
+    pending send of an address the wallet only watches (it holds no key to replace it)."""
+    from app.store.schema import Transfer
+
+    w = world
+    watched = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"  # anvil's third account
+    store = w.screen.services.store
+    with store.session() as s:
+        accounts.add_watch(s, watched, name="Watched")
+        for account, direction, tx_hash in (
+            (w.me, "in", "0x" + "a1" * 32),
+            (watched, "out", "0x" + "b2" * 32),
+        ):
+            s.add(
+                Transfer(
+                    chain_id=anvil.chain_id,
+                    account=account,
+                    tx_hash=tx_hash,
+                    direction=direction,
+                    sender=FRIEND if direction == "in" else watched,
+                    recipient=w.me if direction == "in" else FRIEND,
+                    amount=str(10**17),
+                    status="pending",
+                    nonce=0,
+                )
+            )
+    _load(qtbot, w, "0x" + "a1" * 32)
+    _select(w.screen, "0x" + "a1" * 32)
+    assert _rows(w.screen)["0x" + "a1" * 32].status == "pending"
+    assert not _buttons_shown(w.screen)
+
+    w.screen.account_box.setCurrentIndex(w.screen.account_box.findData(watched))
+    qtbot.waitUntil(lambda: "0x" + "b2" * 32 in _rows(w.screen), timeout=20000)
+    wait_idle(qtbot)
+    _select(w.screen, "0x" + "b2" * 32)
+    row = _rows(w.screen)["0x" + "b2" * 32]
+    assert (row.status, row.direction) == ("pending", "out")
+    assert not _buttons_shown(w.screen)
