@@ -163,6 +163,9 @@ def test_speed_up_sends_the_same_nonce_with_higher_fees_and_the_old_row_is_repla
     assert not _buttons_shown(w.screen)  # not twice while the review is open
     with qtbot.waitSignal(w.screen.replacement_finished, timeout=60000) as done:
         _confirm(qtbot, dialog)
+        w.screen.history.clearSelection()  # while it is sent, another pick shows no buttons
+        _select(w.screen, pending)
+        assert not _buttons_shown(w.screen)
     old_hash, new_hash, status = done.args
     assert old_hash == pending and new_hash and new_hash != pending
     # the original's status on the node: gone from the pool, its replacement not yet mined

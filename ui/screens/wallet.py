@@ -76,6 +76,7 @@ class WalletScreen(Screen):
         self.accounts: list[AccountRow] = []
         self._want_account = ""  # an account just added: selected once the list reloads
         self.dialog: ReviewDialog | None = None
+        self.replacing = False  # from a press of Speed up / Cancel until its outcome shows
         self.editing: str | None = None  # address of the contact selected for editing
         self._warned_for: tuple[str, str] | None = None  # look-alike already shown for
         # Account bar
@@ -406,7 +407,7 @@ class WalletScreen(Screen):
 
     def _history_selected(self, *_a: object) -> None:
         row = self.selected_history_row()
-        ok = self.can_replace(row) and (self.dialog is None or not self.dialog.isVisible())
+        ok = self.can_replace(row) and not self.replacing
         for b in (self.speedup_button, self.cancel_tx_button):
             b.setVisible(ok)
             b.setEnabled(ok)
@@ -421,8 +422,8 @@ class WalletScreen(Screen):
         if row is None or not self.can_replace(row):
             return
         show_message(self.error, "")
-        for b in (self.speedup_button, self.cancel_tx_button):
-            b.setEnabled(False)
+        self.replacing = True
+        self._history_selected()
         self.ctx.status("Checking the pending transaction and building its replacement…")
         history_ops.prepare_replacement(self.services, row.tx_hash, cancel).success(
             lambda prepared: self._show_replacement(row, prepared, cancel)
@@ -452,10 +453,10 @@ class WalletScreen(Screen):
         self.dialog.accepted.connect(lambda: self._sign_replacement(row.tx_hash, prepared))
         self.dialog.rejected.connect(lambda: self._replacement_closed(prepared))
         self.dialog.open()
-        self._history_selected()
 
     def _replacement_closed(self, prepared: Any) -> None:
         send_ops.cancel(self.services, prepared).failure(self._failed).run()
+        self.replacing = False
         self._history_selected()
 
     def _sign_replacement(self, old_hash: str, prepared: Any) -> None:
@@ -483,11 +484,13 @@ class WalletScreen(Screen):
                 show_message(self.error, error)
             else:
                 self.ctx.status(f"Replacement sent: {new_hash}")
+            self.replacing = False
             self._history_selected()
             self.replacement_finished.emit(old_hash, new_hash, status)
 
         def unknown(exc: BaseException) -> None:
             show_message(self.error, error or _message(exc))
+            self.replacing = False
             self._history_selected()
             self.replacement_finished.emit(old_hash, new_hash, "unknown")
 
@@ -498,6 +501,7 @@ class WalletScreen(Screen):
             self._settle(old_hash, "", _message(exc))
             return
         show_message(self.error, _message(exc))
+        self.replacing = False
         self._history_selected()
         self.replacement_finished.emit(old_hash, "", "")
 
