@@ -126,6 +126,7 @@ def test_assistant_turns_an_order_into_an_action_to_confirm(qtbot, controller) -
         a._do_action()  # opens Send, prefilled; the review still comes before any signing
         send = controller.window.shell.pages.currentWidget()
         assert send.key == "send"
+        wait_idle(qtbot)  # the Send screen loads the address book on a worker
         assert send.resolved_recipient() != "alice"  # resolved through the address book
         assert send.amount.text() == "0.1"
     else:
