@@ -73,8 +73,11 @@ class _Bridge(QObject):
 class QtApproval:
     """``ApprovalPort`` for the app. ``parent`` is brought to the front for each request."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, on_ask: Callable[[], None] | None = None
+    ) -> None:
         self.parent_widget = parent
+        self.on_ask = on_ask  # told of each request before its dialog opens (the tray)
         self._bridge = _Bridge()  # made on the GUI thread: its slot runs there
         self._bridge.asked.connect(self._open, Qt.ConnectionType.QueuedConnection)
         self.open_dialogs: list[QDialog] = []
@@ -149,6 +152,8 @@ class QtApproval:
 
         dialog.finished.connect(finished)
         self.open_dialogs.append(dialog)
+        if self.on_ask is not None:
+            self.on_ask()
         if self.parent_widget is not None:  # bring the app to the front for the site's request
             self.parent_widget.show()
             self.parent_widget.raise_()
