@@ -126,6 +126,29 @@ class QtApproval:
 
         return self._ask(make, answer)  # type: ignore[no-any-return]
 
+    def add_chain(self, origin: str, chain_id: int, name: str, rpc_url: str, symbol: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        def make() -> QDialog:
+            box = QMessageBox(self.parent_widget)
+            box.setWindowTitle("Add a network")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(
+                f"{origin} asks to add the network {name} (chain {chain_id}, {symbol}) "
+                f"and switch to it.\nIts node: {rpc_url}\n\nAdd it only if you trust this "
+                "site and this node: the node sees your addresses and what you send."
+            )
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            return box
+
+        def answer(d: QDialog, ok: bool) -> bool:
+            from PySide6.QtWidgets import QMessageBox as Box
+
+            return isinstance(d, Box) and d.result() == Box.StandardButton.Yes
+
+        return self._ask(make, answer)  # type: ignore[no-any-return]
+
     # -- plumbing ---------------------------------------------------------------------------------
     def _ask(self, make: Callable[[], QDialog], answer: Callable[[QDialog, bool], Any]) -> Any:
         done = threading.Event()

@@ -20,9 +20,26 @@ def load_sites(sv: AppServices) -> Op[SitesPage]:
     return Op(work, lane="store")
 
 
+def _tell_pages(sv: AppServices, origin: str) -> None:
+    """Connected pages of ``origin`` hear accountsChanged (when the provider runs)."""
+    provider = sv.dapp.provider if sv.dapp is not None else None
+    if provider is not None:
+        provider.permissions_changed(origin)
+
+
 def revoke(sv: AppServices, origin: str) -> Op[bool]:
-    return Op(lambda: Permissions(sv.store).revoke(origin), lane="store")
+    def work() -> bool:
+        gone = Permissions(sv.store).revoke(origin)
+        _tell_pages(sv, origin)
+        return gone
+
+    return Op(work, lane="store")
 
 
 def limit(sv: AppServices, origin: str, accounts: list[str]) -> Op[Connection]:
-    return Op(lambda: Permissions(sv.store).limit(origin, accounts), lane="store")
+    def work() -> Connection:
+        conn = Permissions(sv.store).limit(origin, accounts)
+        _tell_pages(sv, origin)
+        return conn
+
+    return Op(work, lane="store")
