@@ -164,6 +164,16 @@ PREFERENCES: tuple[PreferenceSpec, ...] = (
         max_length=64,  # the length of a network's name in the store
         in_settings=False,
     ),
+    PreferenceSpec(
+        name="dapp.port",
+        type=int,
+        default=1248,
+        label="Dapp provider port",
+        help="The port on 127.0.0.1 where browser sites reach Warden through its extension; "
+        "it takes effect at the next unlock.",
+        minimum=1024,
+        maximum=65535,
+    ),
 )
 
 

@@ -15,3 +15,12 @@ window.addEventListener("message", (ev) => {
     window.postMessage({ target: TARGET_PAGE, id, answer }, window.location.origin);
   });
 });
+
+// Warden's events (accountsChanged, chainChanged) for this page's origin, from the background.
+chrome.runtime.onMessage.addListener((msg) => {
+  if (!msg || typeof msg.wardenEvent !== "string" || msg.origin !== window.location.origin) return;
+  window.postMessage(
+    { target: TARGET_PAGE, event: msg.wardenEvent, data: msg.data },
+    window.location.origin
+  );
+});

@@ -24,6 +24,8 @@
 
   window.addEventListener("message", (ev) => {
     if (ev.source !== window || !ev.data || ev.data.target !== TARGET_PAGE) return;
+    if (ev.data.event === "accountsChanged") return noteAccounts(ev.data.data);
+    if (ev.data.event === "chainChanged") return noteChain(ev.data.data);
     const waiter = pending.get(ev.data.id);
     if (!waiter) return;
     pending.delete(ev.data.id);
@@ -70,7 +72,9 @@
       const result = await send(args.method, params);
       if (args.method === "eth_requestAccounts" || args.method === "eth_accounts") noteAccounts(result);
       if (args.method === "eth_chainId") noteChain(result);
-      if (args.method === "wallet_switchEthereumChain") noteChain(await send("eth_chainId", []));
+      if (args.method === "wallet_switchEthereumChain" || args.method === "wallet_addEthereumChain") {
+        noteChain(await send("eth_chainId", []));
+      }
       if (args.method === "wallet_revokePermissions") noteAccounts([]);
       return result;
     },

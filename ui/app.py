@@ -76,6 +76,8 @@ class WardenApp(QObject):
         self.qapp = qapp
         self._unlock = unlock
         self.services: AppServices | None = None
+        self.dapp_message = ""  # why the dapp provider did not start, if it did not
+        self.dapp_approval: Any = None  # the dialogs that answer sites (QtApproval)
         self.ctx: ScreenContext | None = None
         self.bridge: EventBridge | None = None
         self.settings = ui_settings(config_dir)
@@ -130,11 +132,50 @@ class WardenApp(QObject):
         )
         self.ctx = ctx
         self.window.show_unlocked(ctx)
+        self._start_dapp(services)
         for start in services.start_later:
             Op(start, lane="network").success(lambda parts: self._started(services, parts)).run()
         Op(lambda: preferences.get_all(services.store), lane="store").success(
             self.apply_preferences
         ).failure(lambda _e: self.apply_preferences(preferences.defaults())).run()
+
+    def _start_dapp(self, services: AppServices) -> None:
+        """The dapp provider on 127.0.0.1 with the app's dialogs; it stops with the services
+        (lock, quit). A taken port is said in the status bar; the app runs on without it."""
+        host = services.dapp
+        if host is None:
+            return
+        from ui.dapp_approval import QtApproval
+
+        self.dapp_message = ""
+        approval = self.dapp_approval = QtApproval(self.window, on_ask=self._dapp_request)
+
+        def start() -> int:
+            port = host.start(approval)
+            services.closers.append(host.stop)  # stopped at once if locked meanwhile
+            return port
+
+        def failed(exc: BaseException) -> None:
+            msg = exc.user_message() if isinstance(exc, WardenError) else str(exc)
+            if not isinstance(exc, WardenError):
+                log.error("the dapp provider did not start", exc_info=exc)
+            else:
+                log.warning("the dapp provider did not start: %s", exc)
+            self.dapp_message = msg
+            if self.services is services:
+                self.window.statusBar().showMessage(msg.replace("\n", " "), 30000)
+
+        Op(start, lane="network").success(
+            lambda port: log.info("dapp provider on loopback port %d", port)
+        ).failure(failed).run()
+
+    def _dapp_request(self) -> None:
+        """A site's request while the window is hidden: a tray notice (the dialog brings the
+        window to the front)."""
+        if not self.window.isVisible() or self.window.isMinimized():
+            from ui.tray import dapp_request_notice
+
+            self.notifier.show(dapp_request_notice())
 
     def apply_preferences(self, values: Mapping[str, Any]) -> None:
         """Put stored preferences (app/preferences.py) into effect: the idle lock, notices."""

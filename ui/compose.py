@@ -5,6 +5,7 @@ so."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -87,6 +88,46 @@ def _review_source(
     return review_source(store, client, network.native_symbol, network.chain_id)
 
 
+def dapp_host(
+    store: Any,
+    bus: EventBus,
+    network: NetworkInfo,
+    connect: Callable[[NetworkInfo], ChainClient] | None = None,
+) -> Any:
+    """The dapp provider on 127.0.0.1 (port from the ``dapp.port`` preference); the window
+    starts it with its approval dialogs and it stops with the services."""
+    from app import preferences
+    from app.dapp.approval import ApprovalPort
+    from app.dapp.chains import StoreChains
+    from app.dapp.host import ProviderHost
+    from app.dapp.permissions import Permissions
+    from app.dapp.provider import DappProvider
+    from app.wallet import networks
+
+    chains = StoreChains(store, connect or networks.connect)
+    symbols: dict[int, str] = {}
+
+    def reviewer_for(client: ChainClient) -> ReviewSource:
+        if not symbols:
+            with store.session() as s:
+                symbols.update({n.chain_id: n.native_symbol for n in networks.list_networks(s)})
+        info = dataclasses.replace(
+            network, chain_id=client.chain_id, native_symbol=symbols.get(client.chain_id, "ETH")
+        )
+        return _review_source(store, lambda: client, info)
+
+    def make(approval: ApprovalPort) -> DappProvider:
+        return DappProvider(
+            store, chains, reviewer_for, approval, chain_id=network.chain_id, bus=bus
+        )
+
+    return ProviderHost(
+        make,
+        lambda: Permissions(store).pairing_token(),
+        lambda: int(preferences.get(store, "dapp.port")),
+    )
+
+
 def holdings_for_market(wallet: WalletServices) -> dict[str, float]:
     """{"ETH/USD": amount, ...}: the wallet's holdings as the market delegate reads them."""
     return {f"{sym}/USD": float(amount) for sym, amount in wallet.holdings().items()}
@@ -149,6 +190,7 @@ def compose(
     *,
     later: bool = False,
     restore: Callable[[Path, str], None] | None = None,
+    dapp: Any = None,
 ) -> AppServices:
     """Model catalog, assistant and delegates: each one that starts is plugged in beside the
     wallet. With ``later`` the delegates start on a worker once the window shows."""
@@ -191,6 +233,7 @@ def compose(
         catalog=catalog,
         assistant=assistant,
         restore=restore,
+        dapp=dapp,
         closers=closers,
         start_later=(delegates_now,) if later else (),
     )
@@ -206,7 +249,18 @@ def demo_services(demo: Any, bus: EventBus | None = None) -> AppServices:
     changes.attach(demo.store, bus)  # committed changes reach the screens as events
     prices = _recorded_prices()
     wallet = wallet_services(demo.store, demo.client, demo.network, bus=bus, prices=lambda: prices)
-    return compose(demo.store, bus, wallet, demo.directory / "models", demo.w3, Closers())
+
+    def connect(info: NetworkInfo) -> ChainClient:
+        if info.chain_id != demo.network.chain_id:
+            from app.wallet import networks
+
+            return networks.connect(info)
+        return demo.client  # type: ignore[no-any-return]
+
+    dapp = dapp_host(demo.store, bus, demo.network, connect)
+    return compose(
+        demo.store, bus, wallet, demo.directory / "models", demo.w3, Closers(), dapp=dapp
+    )
 
 
 def user_services(store: Any, paths: Any, bus: EventBus | None = None) -> AppServices:
@@ -239,6 +293,7 @@ def user_services(store: Any, paths: Any, bus: EventBus | None = None) -> AppSer
         closers,
         later=True,  # delegates connect after the window shows, never while unlocking waits
         restore=lambda file, pw: type(store).restore(paths, file, pw),
+        dapp=dapp_host(store, bus, network),
     )
     closers.last.append(store.close)  # after the delegates that start later
     return services

@@ -73,8 +73,11 @@ class _Bridge(QObject):
 class QtApproval:
     """``ApprovalPort`` for the app. ``parent`` is brought to the front for each request."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, on_ask: Callable[[], None] | None = None
+    ) -> None:
         self.parent_widget = parent
+        self.on_ask = on_ask  # told of each request before its dialog opens (the tray)
         self._bridge = _Bridge()  # made on the GUI thread: its slot runs there
         self._bridge.asked.connect(self._open, Qt.ConnectionType.QueuedConnection)
         self.open_dialogs: list[QDialog] = []
@@ -123,6 +126,29 @@ class QtApproval:
 
         return self._ask(make, answer)  # type: ignore[no-any-return]
 
+    def add_chain(self, origin: str, chain_id: int, name: str, rpc_url: str, symbol: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        def make() -> QDialog:
+            box = QMessageBox(self.parent_widget)
+            box.setWindowTitle("Add a network")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(
+                f"{origin} asks to add the network {name} (chain {chain_id}, {symbol}) "
+                f"and switch to it.\nIts node: {rpc_url}\n\nAdd it only if you trust this "
+                "site and this node: the node sees your addresses and what you send."
+            )
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            return box
+
+        def answer(d: QDialog, ok: bool) -> bool:
+            from PySide6.QtWidgets import QMessageBox as Box
+
+            return isinstance(d, Box) and d.result() == Box.StandardButton.Yes
+
+        return self._ask(make, answer)  # type: ignore[no-any-return]
+
     # -- plumbing ---------------------------------------------------------------------------------
     def _ask(self, make: Callable[[], QDialog], answer: Callable[[QDialog, bool], Any]) -> Any:
         done = threading.Event()
@@ -149,6 +175,8 @@ class QtApproval:
 
         dialog.finished.connect(finished)
         self.open_dialogs.append(dialog)
+        if self.on_ask is not None:
+            self.on_ask()
         if self.parent_widget is not None:  # bring the app to the front for the site's request
             self.parent_widget.show()
             self.parent_widget.raise_()

@@ -20,6 +20,7 @@ from app.events import EventBus
 from app.wallet.ports import SessionSource
 
 if TYPE_CHECKING:
+    from app.dapp.host import ProviderHost
     from app.wallet.services import WalletServices
     from delegates.runtime.service import DelegatesService
     from models.assistant import AssistantService
@@ -111,6 +112,8 @@ class AppServices:
     delegates: DelegatesService | None = None
     notify_sink: NotifyTarget | None = None
     chain_watcher: Any = None
+    #: The dapp provider, started by the window with its approval dialogs.
+    dapp: ProviderHost | None = None
     #: Replace the store with a backup (the user's store only; the demo has none).
     restore: Callable[[Path, str], None] | None = None
     #: Run on a worker once the window shows; each returns parts to plug in.

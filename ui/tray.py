@@ -52,6 +52,16 @@ def notice_for(event: object) -> Notice | None:
     return None
 
 
+def dapp_request_notice() -> Notice:
+    """A site waits for the user's answer (no origin or amount in the tray)."""
+    return Notice(
+        "A site is waiting for you",
+        "A connected site asks for your approval in Warden.",
+        "wallet",
+        "dapp",
+    )
+
+
 class Notifier(QObject):
     """Routes notices to the tray or the fallback port, batching bursts of one kind."""
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "warden.commands.gui",
     "warden.commands.train",
     "warden.commands.dapp",
+    "warden.commands.sign",
     "warden.commands.federate",
 )
 

@@ -44,3 +44,8 @@ class ApprovalPort(Protocol):
     def switch_chain(self, origin: str, chain_id: int, name: str) -> bool:
         """Whether the user lets ``origin`` switch to ``name`` (``chain_id``)."""
         ...
+
+    def add_chain(self, origin: str, chain_id: int, name: str, rpc_url: str, symbol: str) -> bool:
+        """Whether the user lets ``origin`` add the network ``name`` (``chain_id``, its node at
+        ``rpc_url``) and switch to it."""
+        ...

@@ -102,3 +102,42 @@ def typed_data(params: Any) -> tuple[str, dict[str, Any]]:
         if key not in data:
             raise invalid_params(f"the typed data has no {key!r}.")
     return params[0], data
+
+
+MAX_CHAIN_NAME = 64
+MAX_RPC_URL = 200
+
+
+def new_chain(arg: dict[str, Any]) -> tuple[str, str, str]:
+    """EIP-3085 ``{chainName, rpcUrls, nativeCurrency}`` -> (name, rpc_url, symbol), checked:
+    a printable name, an https node (http only on this computer), a short symbol."""
+    from urllib.parse import urlsplit
+
+    name = arg.get("chainName")
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_CHAIN_NAME:
+        raise invalid_params("chainName must be a short name.")
+    name = name.strip()
+    if not name.isprintable():
+        raise invalid_params("chainName has characters that cannot be shown.")
+    urls = arg.get("rpcUrls")
+    if not isinstance(urls, list) or not urls or not isinstance(urls[0], str):
+        raise invalid_params("rpcUrls must list the network's node.")
+    url = urls[0].strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise invalid_params("rpcUrls[0] is not a web address.") from None
+    local = parts.hostname in ("127.0.0.1", "localhost")
+    if (
+        len(url) > MAX_RPC_URL
+        or not parts.hostname
+        or parts.username
+        or parts.password
+        or not (parts.scheme == "https" or (parts.scheme == "http" and local))
+    ):
+        raise invalid_params("rpcUrls[0] must be an https address (http only on this computer).")
+    currency = arg.get("nativeCurrency") or {}
+    symbol = currency.get("symbol", "ETH") if isinstance(currency, dict) else None
+    if not isinstance(symbol, str) or not (1 <= len(symbol) <= 10) or not symbol.isalnum():
+        raise invalid_params("nativeCurrency.symbol must be 1 to 10 letters or digits.")
+    return name, url, symbol

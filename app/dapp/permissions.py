@@ -93,6 +93,25 @@ class Permissions:
             s.merge(Preference(key=CONNECTIONS_KEY, value=data))
         return Connection(origin, tuple(chosen), data[origin]["connected_at"])
 
+    def limit(self, origin: str, accounts: list[str]) -> Connection:
+        """Limit a connected ``origin`` to ``accounts`` (this wallet's own; at least one).
+        InvalidInput when the site is not connected: connecting is the site's to ask."""
+        if self.get(origin) is None:
+            raise InvalidInput(
+                "That site is not connected.",
+                hint="A site asks to connect from the browser; then its accounts can be limited.",
+            )
+        return self.connect(origin, accounts)
+
+    def own_accounts(self) -> list[str]:
+        """The accounts a site can be connected to: this wallet's, not hidden, not watch-only."""
+        with self.store.session() as s:
+            return [
+                a.address
+                for a in s.scalars(select(Account).where(Account.hidden.is_(False)))
+                if a.kind != "watch"
+            ]
+
     def revoke(self, origin: str) -> bool:
         """Forget ``origin``; True when it was connected."""
         with self.store.session() as s:

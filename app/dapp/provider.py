@@ -73,6 +73,23 @@ class DappProvider:
         self._chain_of: dict[str, int] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._listeners: list[Callable[[str, str, Any], None]] = []
+
+    # -- events (EIP-1193 accountsChanged / chainChanged, pushed by the server) -----------------
+    def subscribe(self, listener: Callable[[str, str, Any], None]) -> None:
+        """``listener(origin, event, data)`` for each change a connected page should hear."""
+        self._listeners.append(listener)
+
+    def _emit(self, origin: str, event: str, data: Any) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(origin, event, data)
+            except Exception:  # a closed socket must not fail the request that changed things
+                log.exception("a dapp event listener failed")
+
+    def permissions_changed(self, origin: str) -> None:
+        """The user changed ``origin``'s connection in the app (limited or revoked it)."""
+        self._emit(origin, "accountsChanged", self.eth_accounts(origin, []))
 
     # -- dispatch ------------------------------------------------------------------------------
     def handle(self, origin: str, method: Any, params: Any, *, paired: bool = True) -> Any:
@@ -161,6 +178,7 @@ class DappProvider:
                 raise rejected()
             conn = self.permissions.connect(origin, chosen)
             log.info("a site was connected")
+            self._emit(origin, "accountsChanged", list(conn.accounts))
             return list(conn.accounts)
 
     def wallet_get_permissions(self, origin: str, _params: Any) -> list[dict[str, Any]]:
@@ -177,7 +195,8 @@ class DappProvider:
         return [_permission(origin, tuple(accounts))]
 
     def wallet_revoke_permissions(self, origin: str, _params: Any) -> None:
-        self.permissions.revoke(origin)
+        if self.permissions.revoke(origin):
+            self._emit(origin, "accountsChanged", [])
         return None
 
     # -- chains ----------------------------------------------------------------------------------
@@ -198,6 +217,38 @@ class DappProvider:
             if not self.approval.switch_chain(origin, chain_id, names[chain_id]):
                 raise rejected()
             self._chain_of[origin] = chain_id
+        self._emit(origin, "chainChanged", hex(chain_id))
+        return None
+
+    def wallet_add_chain(self, origin: str, params: Any) -> None:
+        """EIP-3085: a network the user does not have is added (and switched to) only after
+        the user's yes; one the user has is a switch. A site never renames or re-points a
+        network the user has."""
+        self._connected(origin)
+        arg = params[0] if isinstance(params, list) and params else None
+        if not isinstance(arg, dict):
+            raise invalid_params("wallet_addEthereumChain takes [{chainId, chainName, rpcUrls}].")
+        chain_id = p.quantity(arg.get("chainId"), "chainId", high=2**53)
+        if chain_id <= 0:
+            raise invalid_params("chainId must be positive.")
+        if chain_id in self.chains.names():
+            return self.wallet_switch_chain(origin, [{"chainId": hex(chain_id)}])
+        name, rpc_url, symbol = p.new_chain(arg)
+        if name.lower() in {n.lower() for n in self.chains.names().values()}:
+            raise invalid_params("A network with that name exists already in Warden.")
+        with self._lock(origin):
+            if not self.approval.add_chain(origin, chain_id, name, rpc_url, symbol):
+                raise rejected()
+            from app.wallet import networks
+
+            try:
+                with self.store.session() as s:
+                    networks.add_network(s, name, chain_id, rpc_url, native_symbol=symbol)
+            except InvalidInput as exc:
+                raise invalid_params(str(exc)) from None
+            self._chain_of[origin] = chain_id
+        log.info("a site added a network")
+        self._emit(origin, "chainChanged", hex(chain_id))
         return None
 
     # -- signing ---------------------------------------------------------------------------------
@@ -341,6 +392,7 @@ _METHODS: dict[str, Callable[[DappProvider, str, Any], Any]] = {
     "wallet_requestPermissions": DappProvider.wallet_request_permissions,
     "wallet_revokePermissions": DappProvider.wallet_revoke_permissions,
     "wallet_switchEthereumChain": DappProvider.wallet_switch_chain,
+    "wallet_addEthereumChain": DappProvider.wallet_add_chain,
     "eth_sendTransaction": DappProvider.eth_send_transaction,
     "personal_sign": DappProvider.personal_sign,
     "eth_signTypedData_v4": DappProvider.sign_typed_data_v4,

@@ -19,8 +19,10 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from app.dapp.limits import MAX_BATCH, MAX_BODY_BYTES, RateLimit, parse_body
+from app.dapp.permissions import normalize_origin
 from app.dapp.provider import DappProvider
 from app.dapp.rpc_errors import INTERNAL_ERROR, INVALID_REQUEST, LIMIT_EXCEEDED, ProviderRpcError
+from app.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ DEFAULT_PORT = 1248
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 TOKEN_HEADER = "X-Warden-Token"  # noqa: S105 - a header name, not a secret
 MAX_IN_FLIGHT = 32  # requests waiting for a worker or the user; more are refused at once
+MAX_WATCHED = 256  # origins one socket may watch
+WATCH_METHOD = "warden_watch"  # the extension: send me this origin's events
+EVENT_METHOD = "warden_event"  # pushed: {origin, event, data}
 
 
 @dataclass
@@ -52,7 +57,11 @@ class ProviderServer:
         self._pool = ThreadPoolExecutor(options.workers, thread_name_prefix="dapp")
         self._in_flight = 0
         self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # paired sockets, by the origins whose events they forward (accountsChanged, ...)
+        self._watchers: dict[str, set[web.WebSocketResponse]] = {}
         self.port = options.port
+        provider.subscribe(self._on_event)
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -63,6 +72,7 @@ class ProviderServer:
     async def start(self) -> int:
         """Listen; returns the bound port (useful with port 0)."""
         # a request still waiting for the user must not hold the shutdown for a minute
+        self._loop = asyncio.get_running_loop()
         self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.options.host, self.options.port)
@@ -78,6 +88,40 @@ class ProviderServer:
         if self._runner is not None:
             await self._runner.cleanup()
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- events ----------------------------------------------------------------------------------
+    def _on_event(self, origin: str, event: str, data: Any) -> None:
+        """From any thread: push ``event`` to the paired sockets that watch ``origin``."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._push, origin, event, data)
+
+    def _push(self, origin: str, event: str, data: Any) -> None:
+        message = {
+            "jsonrpc": "2.0",
+            "method": EVENT_METHOD,
+            "params": {"origin": origin, "event": event, "data": data},
+        }
+        for ws in list(self._watchers.get(origin, ())):
+            if not ws.closed:
+                asyncio.ensure_future(ws.send_json(message))
+
+    def _watch(self, ws: web.WebSocketResponse, origin: Any) -> bool:
+        try:
+            key = normalize_origin(origin)
+        except InvalidInput:
+            return False
+        watched = [o for o, sockets in self._watchers.items() if ws in sockets]
+        if key not in watched and len(watched) >= MAX_WATCHED:
+            return False
+        self._watchers.setdefault(key, set()).add(ws)
+        return True
+
+    def _unwatch(self, ws: web.WebSocketResponse) -> None:
+        for origin in list(self._watchers):
+            self._watchers[origin].discard(ws)
+            if not self._watchers[origin]:
+                del self._watchers[origin]
 
     # -- checks ----------------------------------------------------------------------------------
     def _host_ok(self, request: web.Request) -> bool:
@@ -155,21 +199,41 @@ class ProviderServer:
         ws = web.WebSocketResponse(max_msg_size=MAX_BODY_BYTES, heartbeat=30)
         await ws.prepare(request)
         fallback_origin = request.headers.get("Origin", "")
-        async for msg in ws:
-            if msg.type != WSMsgType.TEXT:
-                break
-            if not self.limit.allow(key):
-                await ws.send_json(
-                    _error(None, ProviderRpcError(LIMIT_EXCEEDED, "Too many requests."))
-                )
-                continue
-            try:
-                payload = parse_body(msg.data.encode("utf-8", "surrogatepass"))
-            except ProviderRpcError as exc:
-                await ws.send_json(_error(None, exc))
-                continue
-            await ws.send_json(await self._answer(payload, paired, fallback_origin))
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    break
+                if not self.limit.allow(key):
+                    await ws.send_json(
+                        _error(None, ProviderRpcError(LIMIT_EXCEEDED, "Too many requests."))
+                    )
+                    continue
+                try:
+                    payload = parse_body(msg.data.encode("utf-8", "surrogatepass"))
+                except ProviderRpcError as exc:
+                    await ws.send_json(_error(None, exc))
+                    continue
+                if isinstance(payload, dict) and payload.get("method") == WATCH_METHOD:
+                    await ws.send_json(self._watch_request(ws, payload, paired))
+                    continue
+                if paired and isinstance(payload, dict):
+                    self._watch(ws, payload.get("origin"))  # its events follow its requests
+                await ws.send_json(await self._answer(payload, paired, fallback_origin))
+        finally:
+            self._unwatch(ws)
         return ws
+
+    def _watch_request(
+        self, ws: web.WebSocketResponse, payload: dict[str, Any], paired: bool
+    ) -> dict[str, Any]:
+        """``warden_watch``: the extension asks for the events of a page's origin (paired
+        sockets only: an unpaired page learns nothing of the user)."""
+        rid = payload.get("id") if isinstance(payload.get("id"), int | str) else None
+        if not paired:
+            return _error(rid, ProviderRpcError(4100, "Pair the Warden extension first."))
+        if not self._watch(ws, payload.get("origin")):
+            return _error(rid, ProviderRpcError(INVALID_REQUEST, "Not an origin to watch."))
+        return {"jsonrpc": "2.0", "id": rid, "result": True}
 
 
 def _error(rid: Any, exc: ProviderRpcError) -> dict[str, Any]:

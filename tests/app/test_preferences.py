@@ -57,6 +57,7 @@ def test_values_round_trip_through_the_encrypted_store(store: Store, paths: Path
     assert preferences.set(store, "idle_lock_minutes", 45) == 45
     preferences.set(store, "notifications", False)
     preferences.set(store, "network.current", "Base")
+    preferences.set(store, "dapp.port", 1300)
     store.close()
     again = Store.open(paths, PASSWORD)
     try:
@@ -64,6 +65,7 @@ def test_values_round_trip_through_the_encrypted_store(store: Store, paths: Path
             "notifications": False,
             "idle_lock_minutes": 45,
             "network.current": "Base",
+            "dapp.port": 1300,
         }
         with again.session() as s:  # stored as the typed value, under the declared name
             assert s.get(Preference, "idle_lock_minutes").value == 45

@@ -1,5 +1,5 @@
 """Settings: networks and RPC URLs, notifications, start at login, keep in tray, idle lock,
-backups with progress, change password."""
+backups with progress, change password, connected sites."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app import preferences
 from app.errors import InvalidInput, WardenError
+from ui.connected_sites import ConnectedSites
 from ui.ops import backup as backup_ops
 from ui.ops import networks as network_ops
 from ui.ops import settings as settings_ops
@@ -116,12 +117,18 @@ class SettingsScreen(Screen):
             muted("A backup is one encrypted file, protected by the password you choose for it.")
         )
         grid.addWidget(sec, 1, 1)
+        # Sites connected through the dapp provider
+        sites = Card("Connected sites")
+        self.sites = ConnectedSites(lambda: self.services)
+        sites.body.addWidget(self.sites)
+        grid.addWidget(sites, 2, 0, 1, 2)
         self.outer.addLayout(grid, 1)
         self.error = error_label()
         self.outer.addWidget(self.error)
         self.follow_changes(ctx.bridge.networks_did_change, ctx.bridge.settings_did_change)
 
     def refresh(self) -> None:
+        self.sites.refresh()
         settings_ops.load_page(self.services).success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, data: tuple[list[NetworkRow], dict[str, preferences.Value], bool]) -> None:

@@ -61,6 +61,12 @@ class TerminalApproval:
                 "yes",
             )
 
+    def add_chain(self, origin: str, chain_id: int, name: str, rpc_url: str, symbol: str) -> bool:
+        with self._lock:
+            print(f"\n{origin} asks to add the network {name} (chain {chain_id}, {symbol}).")
+            print(f"Its node: {rpc_url}")
+            return self._ask("Add it and switch to it? [y/N] ").lower() in ("y", "yes")
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(

@@ -40,6 +40,8 @@ class ScriptedApproval:
     approve: tuple[str, ...] = ("safe", "caution")
     type_danger: bool = False
     allow_switch: bool = True
+    allow_add: bool = True
+    added: list[tuple[str, int, str, str, str]] = field(default_factory=list)
     prompts: list[SigningPrompt] = field(default_factory=list)
     connects: list[tuple[str, str | None]] = field(default_factory=list)
 
@@ -57,6 +59,10 @@ class ScriptedApproval:
 
     def switch_chain(self, origin: str, chain_id: int, name: str) -> bool:
         return self.allow_switch
+
+    def add_chain(self, origin: str, chain_id: int, name: str, rpc_url: str, symbol: str) -> bool:
+        self.added.append((origin, chain_id, name, rpc_url, symbol))
+        return self.allow_add
 
 
 def make_store(directory: Path, anvil: Anvil) -> Store:

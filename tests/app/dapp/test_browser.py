@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from app.dapp.permissions import Permissions
 from tests.app.dapp.harness import RunningServer, ScriptedApproval, make_provider, make_store
 from tests.app.dapp.test_provider import ADDR0, FRESH, _permit
 from tests.support.anvil import Anvil
@@ -111,6 +112,29 @@ window.dispatchEvent(new Event("eip6963:requestProvider"));
 """
 
 
+LISTEN_JS = """
+window.__events = [];
+window.ethereum.on("accountsChanged", (a) => window.__events.push(["accountsChanged", a]));
+window.ethereum.on("chainChanged", (c) => window.__events.push(["chainChanged", c]));
+"""
+
+EVENTS_JS = """
+const done = arguments[0];
+const poll = () => (window.__events.length ? done(window.__events) : setTimeout(poll, 50));
+poll();
+"""
+
+
+def _wait_for(condition: Any, tries: int = 600) -> None:
+    import time
+
+    for _ in range(tries):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the extension never watched the page's origin")
+
+
 def test_a_dapp_in_chromium_connects_sends_signs_and_gets_4001_for_danger(
     tmp_path: Path, anvil: Anvil, dapp_page: str, browser: Any
 ) -> None:
@@ -155,6 +179,14 @@ def test_a_dapp_in_chromium_connects_sends_signs_and_gets_4001_for_danger(
         assert refused["error"]["code"] == 4001
         assert approval.prompts[-1].review.verdict == "danger"
         assert int(anvil.rpc("eth_getTransactionCount", ADDR0, "pending"), 16) == 1
+
+        # The user disconnects the site in Warden: the page hears accountsChanged([]).
+        _wait_for(lambda: dapp_page in server.server._watchers)  # the extension watches it
+        driver.execute_script(LISTEN_JS)
+        Permissions(store).revoke(dapp_page)
+        server.server.provider.permissions_changed(dapp_page)
+        assert driver.execute_async_script(EVENTS_JS) == [["accountsChanged", []]]
+        assert request("eth_accounts") == {"result": []}
     finally:
         driver.quit()
         server.stop()
