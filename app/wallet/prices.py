@@ -18,8 +18,6 @@ from sqlalchemy import select
 from app.store import schema as s
 from app.wallet.ports import SessionSource
 
-PriceSource = Callable[[], Mapping[str, Decimal | float | str]]
-
 MAX_PRICE_AGE = timedelta(days=3)
 _CANDLE_SYMBOLS = ("ETH", "BTC")
 
@@ -34,6 +32,10 @@ class RecordedPrice:
 
     def describe(self) -> str:
         return f"{self.symbol} ${self.close:,.2f} recorded on {self.as_of.isoformat()}"
+
+
+# A source may hand back a ``RecordedPrice`` for a price from a past day.
+PriceSource = Callable[[], Mapping[str, Decimal | float | str | RecordedPrice]]
 
 
 def _now_ms(now: datetime | None) -> int:
@@ -81,7 +83,13 @@ def usd_prices(
     """USD per symbol that can be summed as today's value; stale candles are left out."""
     out: dict[str, Decimal] = {"USDC": Decimal(1), "USDT": Decimal(1), "DAI": Decimal(1)}
     if source is not None:
-        out.update({k: Decimal(str(v)) for k, v in source().items()})
+        oldest_ok = datetime.fromtimestamp(_now_ms(now) / 1000, tz=UTC).date() - max_age
+        for k, v in source().items():
+            if isinstance(v, RecordedPrice):
+                if v.as_of >= oldest_ok:
+                    out[k] = v.close
+            else:
+                out[k] = Decimal(str(v))
         return out
     fresh, _ = _split(store, now, max_age)
     out.update(fresh)
@@ -99,3 +107,8 @@ def stale_prices(
     """Symbols whose only price is a stored close older than ``max_age``, with its day."""
     _, stale = _split(store, now, max_age)
     return stale
+
+
+def recorded(symbol: str, close: Decimal, ts_ms: int) -> RecordedPrice:
+    """A close from a recorded series, dated by its timestamp (ms since epoch)."""
+    return RecordedPrice(symbol, close, datetime.fromtimestamp(ts_ms / 1000, tz=UTC).date())

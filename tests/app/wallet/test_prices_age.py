@@ -49,3 +49,15 @@ def test_a_recent_close_prices_the_balance(store: Store) -> None:
 def test_stablecoins_stay_at_one_dollar_without_candles(store: Store) -> None:
     assert usd_prices(store, now=NOW)["USDC"] == 1
     assert "ETH" not in usd_prices(store, now=NOW)
+
+
+def test_a_recorded_price_from_a_source_is_dated_and_left_out_when_old(store: Store) -> None:
+    from decimal import Decimal
+
+    from app.wallet.prices import RecordedPrice
+
+    old = RecordedPrice("ETH", Decimal(1070), date(2022, 6, 30))
+    fresh = RecordedPrice("BTC", Decimal(90000), date(2026, 11, 30))
+    prices = usd_prices(store, lambda: {"ETH": old, "BTC": fresh, "dUSD": 1}, now=NOW)
+    assert "ETH" not in prices
+    assert prices["BTC"] == 90000 and prices["dUSD"] == 1
