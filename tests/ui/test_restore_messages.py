@@ -16,9 +16,12 @@ from ui.ops import backup as backup_ops
 
 def test_demo_restore_explains_before_asking_for_a_file(qtbot, controller, monkeypatch) -> None:
     asked: list[object] = []
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", lambda *a, **k: (asked.append(a), ("", ""))[1]
-    )
+
+    def get_open_file_name(*a: object, **_k: object) -> tuple[str, str]:
+        asked.append(a)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", get_open_file_name)
     st = controller.window.open("settings")
     wait_idle(qtbot)
     st._pick_restore()
