@@ -232,6 +232,13 @@ class Catalog:
             with open(fd, "wb") as out, src.open("rb") as inp:
                 shutil.copyfileobj(inp, out, 1024 * 1024)
             Path(tmp).replace(dest)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise ModelError(
+                f"{src.name} could not be copied into Warden's models folder "
+                f"({exc.strerror or type(exc).__name__}).",
+                hint="Free some disk space, or use the file where it is (--reference).",
+            ) from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -6,12 +6,15 @@ keeps the result; ``GGUFInfo`` round-trips through JSON for that.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from app.errors import InvalidInput, ModelError
+
+log = logging.getLogger(__name__)
 
 GGUF_MAGIC = b"GGUF"
 MIB = 1024 * 1024
@@ -61,13 +64,46 @@ def check_magic(path: Path) -> None:
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"No model file at {path}.", hint="Check the path and try again.")
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    if head != GGUF_MAGIC:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
         raise InvalidInput(
-            f"{path.name} is not a GGUF model file (it starts with {head!r}, not b'GGUF').",
+            f"{path.name} could not be opened ({exc.strerror or type(exc).__name__}).",
+            hint="Check that the file can be read, then try again.",
+        ) from None
+    if head[:4] != GGUF_MAGIC:
+        raise InvalidInput(
+            f"{path.name} is not a GGUF model file: {describe_start(head)}.",
             hint="Warden runs models in the GGUF format used by llama.cpp; convert it first.",
         )
+
+
+def describe_start(head: bytes) -> str:
+    """What a file that is not GGUF looks like, in words (never its raw bytes)."""
+    if not head:
+        return "the file is empty"
+    if head.startswith(b"PK\x03\x04"):
+        return "it is a ZIP archive (unpack it and import the .gguf file inside)"
+    if head.startswith(b"\x7fELF") or head.startswith(b"MZ"):
+        return "it is a program, not a model"
+    if len(head) > 8 and head[8:9] == b"{":
+        return "it looks like a safetensors file (convert it to GGUF with llama.cpp)"
+    stripped = head.lstrip()
+    if stripped[:1] in (b"<", b"{", b"[") or stripped.lower().startswith(b"<!doctype"):
+        return "it is a text or web page, perhaps a download page rather than the model"
+    if head.startswith(b"\x80") or head.startswith(b"PYTORCH"):
+        return "it looks like a PyTorch file (convert it to GGUF with llama.cpp)"
+    return "it does not start with the GGUF signature"
+
+
+def _unreadable(path: Path, exc: BaseException) -> InvalidInput:
+    # the parser's own words ("index 5 is out of bounds for axis 0") mean nothing to a user
+    log.info("GGUF parse failed: %s", type(exc).__name__)
+    return InvalidInput(
+        f"{path.name} looks like GGUF but could not be read: the file is cut short or damaged.",
+        hint="Download or convert the model again, then import the new file.",
+    )
 
 
 def _field(reader: Any, key: str) -> Any:
@@ -89,10 +125,16 @@ def read_gguf_info(path: Path) -> GGUFInfo:
     try:
         reader = gguf.GGUFReader(path)
     except Exception as exc:  # the parser raises many kinds for a damaged file
-        raise InvalidInput(
-            f"{path.name} looks like GGUF but could not be read: {exc}",
-            hint="The file may be truncated or damaged; download or convert it again.",
-        ) from None
+        raise _unreadable(path, exc) from None
+    try:
+        return _info(path, reader)
+    except InvalidInput:
+        raise
+    except Exception as exc:  # a field of an unexpected type deep in the metadata
+        raise _unreadable(path, exc) from None
+
+
+def _info(path: Path, reader: Any) -> GGUFInfo:
     arch = _field(reader, "general.architecture")
     if not isinstance(arch, str) or not arch:
         raise InvalidInput(
@@ -196,7 +238,7 @@ def check_adapter_shapes(adapter: Path, base: Path) -> None:
         try:
             return {t.name: [int(n) for n in t.shape] for t in gguf.GGUFReader(path).tensors}
         except Exception as exc:
-            raise InvalidInput(f"{Path(path).name} could not be read: {exc}") from None
+            raise _unreadable(Path(path), exc) from None
 
     lora, weights = shapes(adapter), shapes(base)
     pairs = {name.rsplit(".lora_", 1)[0] for name in lora if ".lora_" in name}

@@ -29,7 +29,7 @@ from ui.ops import Op, tasks
 from ui.ops import delegates as delegate_ops
 from ui.screens.base import ScreenContext
 from ui.services import AppServices, LateParts
-from ui.tray import Notifier, Tray
+from ui.tray import CLOSE_QUIT, Notifier, Tray, ask_close_without_tray
 
 log = logging.getLogger(__name__)
 
@@ -241,16 +241,25 @@ class WardenApp(QObject):
         self.show_window()
         self.window.open(key, **state)
 
-    def keep_in_tray(self) -> bool:
-        if self.tray is None or self.services is None:
-            return False
+    def _wants_tray(self) -> bool:
         try:
             return bool(self.settings.value("keep_in_tray", False, type=bool))
         except Exception:
             return False
 
-    def _allow_close(self) -> bool:
-        return not self.keep_in_tray()
+    def keep_in_tray(self) -> bool:
+        return self.tray is not None and self.services is not None and self._wants_tray()
+
+    def _allow_close(self) -> bool | str:
+        if self.keep_in_tray():
+            return False
+        if self.tray is None and self.services is not None and self._wants_tray():
+            # the user asked to keep running, and there is nowhere to keep running: say so
+            choice = ask_close_without_tray(self.window)
+            if choice != CLOSE_QUIT:
+                return choice
+            self.lock(wait=True)  # a clean quit: delegates and the store closed first
+        return True
 
     def pause_delegates(self, paused: bool) -> None:
         self.notifier.enabled = not paused

@@ -18,6 +18,7 @@ from app.notify import Notification
 from app.store import changes
 from app.wallet.chain import ChainClient
 from app.wallet.networks import NetworkInfo
+from app.wallet.prices import PriceSource, RecordedPrice
 from app.wallet.requests import ReviewSource
 from app.wallet.services import WalletServices
 from ui.services import AppServices, Closers, LateParts
@@ -40,13 +41,17 @@ class NotifySink:
             self.target.show(notification)
 
 
-def _recorded_prices() -> dict[str, Decimal]:
+def _recorded_prices() -> dict[str, Decimal | RecordedPrice]:
+    """dUSD at $1, and the recorded closes dated, so they are never priced as today's."""
+    from app.wallet.prices import recorded as dated
     from delegates.market.candles import recorded
 
-    out = {"dUSD": Decimal(1)}
+    out: dict[str, Decimal | RecordedPrice] = {"dUSD": Decimal(1)}
     for sym in ("ETH", "BTC"):
         try:
-            out[sym] = Decimal(str(round(float(recorded(f"{sym}/USD").close[-1]), 2)))
+            series = recorded(f"{sym}/USD")
+            close = Decimal(str(round(float(series.close[-1]), 2)))
+            out[sym] = dated(sym, close, int(series.ts[-1]))
         except Exception:  # recorded data missing: no dollar value, not a crash
             log.warning("no recorded %s price", sym)
     return out
@@ -59,7 +64,7 @@ def wallet_services(
     *,
     bus: EventBus,
     reviewer: ReviewSource | None = None,
-    prices: Callable[[], dict[str, Decimal]] | None = None,
+    prices: PriceSource | None = None,
 ) -> WalletServices:
     """The wallet for one network; the review is the CLI's (node-backed when the node
     answers, limited when not) unless ``reviewer`` is given."""

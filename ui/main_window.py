@@ -136,7 +136,8 @@ class MainWindow(QMainWindow):
         self.busy.setTextVisible(False)
         self.busy.hide()
         self.statusBar().addPermanentWidget(self.busy)
-        self.allow_close: Callable[[], bool] = lambda: True
+        # True: close; False: hide (to the tray); "minimise"; "stay" (ui.tray's CLOSE_*)
+        self.allow_close: Callable[[], bool | str] = lambda: True
         for i, (key, *_r) in enumerate(SCREENS):
             sc = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             sc.activated.connect(lambda key=key: self.open(key))
@@ -181,8 +182,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.settings.setValue("window/geometry", self.saveGeometry())
-        if self.allow_close():
+        decision = self.allow_close()
+        if decision is True:
             event.accept()
-        else:
-            event.ignore()
+            return
+        event.ignore()
+        if decision == "minimise":
+            self.showMinimized()
+        elif decision is False:
             self.hide()

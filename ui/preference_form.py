@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.preferences import PreferenceSpec, Value
+from ui.tooltip_text import wrapped
 
 _INT_LIMIT = 2**31 - 1  # what a QSpinBox holds
 
@@ -57,7 +58,7 @@ def field_for(p: PreferenceSpec) -> QWidget:
         line.setMaxLength(p.max_length)
         widget = line
     widget.setObjectName(f"pref:{p.name}")
-    widget.setToolTip(p.help)
+    widget.setToolTip(wrapped(p.help))
     widget.setAccessibleName(p.label)
     widget.setAccessibleDescription(p.help)
     return widget

@@ -34,6 +34,7 @@ from app.review_types import DANGER_CONFIRMATION, ReviewOutcome
 from delegates.tx_review.finding_names import finding_name
 from delegates.tx_review.fmt import plain
 from ui import theme
+from ui.tooltip_text import wrapped
 from ui.widgets import badge, label, muted
 
 VERDICT_WORDS = {
@@ -80,7 +81,7 @@ def _tree_items(value: Any, parent: QTreeWidgetItem | QTreeWidget, key: str = ""
         _add(parent, node)
     else:
         item = QTreeWidgetItem([key, shown(value, MAX_FIELD)])
-        item.setToolTip(1, shown(value, MAX_SUMMARY))
+        item.setToolTip(1, wrapped(shown(value, MAX_SUMMARY)))
         _add(parent, item)
 
 

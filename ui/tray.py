@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QMessageBox, QSystemTrayIcon, QWidget
 
 from app import events as ev
 from app.notify import Notification, NotificationBackend
@@ -194,3 +194,44 @@ class Tray(QObject):
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.open_requested.emit()
+
+
+# What closing the window does when "Keep running in the tray" is on but there is no tray.
+CLOSE_QUIT, CLOSE_MINIMISE, CLOSE_STAY = "quit", "minimise", "stay"
+
+
+def no_tray_box(parent: QWidget | None) -> QMessageBox:
+    """The question asked instead of quitting silently; each button's objectName is its
+    choice."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("No system tray")
+    box.setText(
+        "“Keep running in the tray” is on, but this desktop has no system tray, so Warden "
+        "cannot keep running with its window closed."
+    )
+    box.setInformativeText(
+        "Minimise the window to keep Warden and its delegates running, or quit Warden. "
+        "You can turn the option off in Settings."
+    )
+    roles = QMessageBox.ButtonRole
+    for text, role, choice in (
+        ("Minimise", roles.AcceptRole, CLOSE_MINIMISE),
+        ("Quit Warden", roles.DestructiveRole, CLOSE_QUIT),
+        ("Cancel", roles.RejectRole, CLOSE_STAY),
+    ):
+        button = box.addButton(text, role)
+        button.setObjectName(choice)
+        if choice == CLOSE_MINIMISE:
+            box.setDefaultButton(button)
+    return box
+
+
+def ask_close_without_tray(parent: QWidget | None) -> str:
+    """``CLOSE_MINIMISE``, ``CLOSE_QUIT`` or ``CLOSE_STAY`` (the box closed any other way)."""
+    box = no_tray_box(parent)
+    box.exec()
+    clicked = box.clickedButton()
+    choice = clicked.objectName() if clicked is not None else CLOSE_STAY
+    box.deleteLater()
+    return choice if choice in (CLOSE_QUIT, CLOSE_MINIMISE) else CLOSE_STAY

@@ -275,6 +275,21 @@ def format_amount(units: int, decimals: int, *, places: int | None = None) -> st
     return f"{sign}{whole}.{text}" if text else f"{sign}{whole}"
 
 
+def format_short(units: int, decimals: int, *, distinct_from: int | None = None) -> str:
+    """Base units for a message: at most 6 significant decimals, trimmed, rounded down
+    ("0.000123456789" -> "0.000123456", "1.23456789" -> "1.234567"). With ``distinct_from``,
+    more decimals are shown where 6 would make the two amounts read the same."""
+    frac = str(abs(int(units)) % 10**decimals).rjust(decimals, "0") if decimals else ""
+    lead = 0 if abs(int(units)) >= 10**decimals else len(frac) - len(frac.lstrip("0"))
+    places = min(decimals, lead + 6)
+    text = format_amount(units, decimals, places=places)
+    if distinct_from is not None and distinct_from != units:
+        while places < decimals and text == format_amount(distinct_from, decimals, places=places):
+            places += 1
+            text = format_amount(units, decimals, places=places)
+    return text
+
+
 def format_for_input(units: int, decimals: int, fmt: NumberFormat = CANONICAL) -> str:
     """Base units as text that ``parse_amount(..., fmt=fmt)`` reads back to the same units:
     the locale's decimal separator, no groups, and a fourth decimal where three would be

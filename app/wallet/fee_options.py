@@ -8,7 +8,7 @@ import dataclasses
 
 from app.errors import InsufficientFunds, InvalidInput
 from app.wallet import erc20
-from app.wallet.amounts import CANONICAL, NumberFormat, format_amount, parse_amount
+from app.wallet.amounts import CANONICAL, NumberFormat, format_amount, format_short, parse_amount
 from app.wallet.chain import ChainClient
 from app.wallet.tokens import TokenInfo
 from app.wallet.transactions import BuiltTransaction, build_transfer
@@ -53,8 +53,8 @@ def check_affordable(client: ChainClient, built: BuiltTransaction, native_symbol
     native = client.balance(built.sender)
     if built.max_cost_wei > native:
         raise InsufficientFunds(
-            f"The amount plus the maximum fee ({format_amount(built.max_cost_wei, 18)} "
-            f"{native_symbol}) is above the balance of {format_amount(native, 18)} "
+            f"The amount plus the maximum fee ({format_short(built.max_cost_wei, 18)} "
+            f"{native_symbol}) is above the balance of {format_short(native, 18)} "
             f"{native_symbol}."
         )
 
@@ -85,8 +85,8 @@ def build_everything(
     value = native - probe.gas * probe.max_fee_per_gas
     if value <= 0:
         raise InsufficientFunds(
-            f"The balance of {format_amount(native, 18)} {native_symbol} does not cover the "
-            f"maximum fee ({format_amount(probe.gas * probe.max_fee_per_gas, 18)} "
+            f"The balance of {format_short(native, 18)} {native_symbol} does not cover the "
+            f"maximum fee ({format_short(probe.gas * probe.max_fee_per_gas, 18)} "
             f"{native_symbol}); nothing is left to send."
         )
     return dataclasses.replace(probe, value=value, amount=value)

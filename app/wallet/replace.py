@@ -25,7 +25,7 @@ from app.errors import InsufficientFunds, InvalidInput
 from app.store.schema import SignRequest, Transfer
 from app.wallet import erc20, sender, tokens
 from app.wallet.addresses import same_address
-from app.wallet.amounts import format_amount
+from app.wallet.amounts import format_short
 from app.wallet.chain import ChainClient
 from app.wallet.ports import SessionSource
 from app.wallet.tokens import TokenInfo
@@ -133,8 +133,8 @@ def replacement(client: ChainClient, original: Original, kind: str) -> BuiltTran
     native = client.balance(old.sender)
     if built.max_cost_wei > native:
         raise InsufficientFunds(
-            f"The replacement can cost up to {format_amount(built.max_cost_wei, 18)} in the "
-            f"native coin, above the balance of {format_amount(native, 18)}.",
+            f"The replacement can cost up to {format_short(built.max_cost_wei, 18)} in the "
+            f"native coin, above the balance of {format_short(native, 18)}.",
             hint="Add funds to pay the higher fee, or wait for the original to be mined.",
         )
     return built

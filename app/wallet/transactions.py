@@ -10,7 +10,7 @@ from typing import Any
 from app.errors import InsufficientFunds, InvalidInput
 from app.wallet import erc20
 from app.wallet.addresses import validate_address
-from app.wallet.amounts import format_amount, parse_amount
+from app.wallet.amounts import format_short, parse_amount
 from app.wallet.chain import ChainClient
 from app.wallet.tokens import TokenInfo
 
@@ -103,22 +103,22 @@ def build_transfer(
         held = erc20.balance_of(client, token.address, sender)
         if units > held:
             raise InsufficientFunds(
-                f"The amount {format_amount(units, decimals)} {symbol} is above the balance of "
-                f"{format_amount(held, decimals)} {symbol}."
+                f"The amount {format_short(units, decimals, distinct_from=held)} {symbol} is above "
+                f"the balance of {format_short(held, decimals, distinct_from=units)} {symbol}."
             )
         tx_to, value, data = token.address, 0, erc20.transfer_data(recipient, units)
 
     native = client.balance(sender)
     if value > native:
         raise InsufficientFunds(
-            f"The amount {format_amount(units, 18)} {symbol} is above the balance of "
-            f"{format_amount(native, 18)} {symbol}."
+            f"The amount {format_short(units, 18, distinct_from=native)} {symbol} is above the "
+            f"balance of {format_short(native, 18, distinct_from=units)} {symbol}."
         )
     fees = client.fees()
     if value + 21_000 * fees.max_fee_per_gas > native:  # say so before the node refuses to estimate
         raise InsufficientFunds(
             f"The amount plus the maximum fee is above the balance of "
-            f"{format_amount(native, 18)} {native_symbol}."
+            f"{format_short(native, 18)} {native_symbol}."
         )
     estimate = client.estimate_gas({"from": sender, "to": tx_to, "value": value, "data": data})
     gas = estimate if estimate == 21000 and not data else int(estimate * GAS_MARGIN)
@@ -137,8 +137,8 @@ def build_transfer(
     )
     if built.max_cost_wei > native:
         raise InsufficientFunds(
-            f"The amount plus the maximum fee ({format_amount(built.max_cost_wei, 18)} "
-            f"{native_symbol}) is above the balance of {format_amount(native, 18)} "
+            f"The amount plus the maximum fee ({format_short(built.max_cost_wei, 18)} "
+            f"{native_symbol}) is above the balance of {format_short(native, 18)} "
             f"{native_symbol}."
         )
     return built

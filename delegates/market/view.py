@@ -3,8 +3,10 @@ own analysis, and the portfolio (today's holdings valued over the chart's days).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,6 +14,9 @@ from sqlalchemy import select
 from app.rows import Candles
 from app.store import schema as s
 from app.wallet.ports import SessionSource
+
+# A last close older than this is labelled "recorded": it is history, not today's price.
+FRESH_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class MarketView:
     allocation: list[tuple[str, float]]  # (symbol, USD value) of today's holdings
     portfolio: list[tuple[int, float]]  # (ts, USD value of today's holdings at that day's price)
     source: str = ""
+    as_of: str = ""  # ISO day of the last candle shown
+    recorded: bool = False  # True when the last close is older than today's (stale or demo)
 
 
 def stored_candles(store: SessionSource, symbol: str, limit: int = 365) -> Candles:
@@ -64,6 +71,7 @@ def compute_market_view(
     *,
     holdings: Mapping[str, Decimal],
     prices: Mapping[str, Decimal],
+    now_ms: int | None = None,
 ) -> MarketView:
     """``stored`` candles (the recorded demo series when there are none) with indicators,
     the market delegate's brief and alerts, and ``holdings`` valued over the chart's days."""
@@ -97,6 +105,12 @@ def compute_market_view(
         return [float(v) for v in values[name][cut]] if name in values else []
 
     ts = [int(t) for t in series.ts[cut]]
+    as_of, age_days = _age(int(series.ts[-1]), now_ms)
+    is_recorded = not stored.ts or age_days > FRESH_DAYS
+    if is_recorded:
+        source += f" · recorded, last close {as_of} ({age_days} days ago), not today's price"
+    else:
+        source += f" · last close {as_of}"
     latest = indicators.latest(values, series)
     closes = series.close
     change = float(closes[-1] / closes[-31] - 1) if len(closes) > 31 else None
@@ -109,7 +123,9 @@ def compute_market_view(
     brief = str(analysis["brief"])
     alerts = [str(a.get("message") or a) for a in analysis["alerts"]]
     if change is not None:
-        brief += f" Over the last 30 days it moved {change * 100:+.1f}%."
+        brief += f" Over the 30 days to {as_of} it moved {change * 100:+.1f}%."
+    if is_recorded:
+        brief = f"Recorded data, last close {as_of} ({age_days} days ago). {brief}"
     shown = {
         "RSI": latest.get("rsi_14"),
         "MACD": latest.get("macd"),
@@ -156,4 +172,13 @@ def compute_market_view(
         allocation=allocation,
         portfolio=portfolio,
         source=source,
+        as_of=as_of,
+        recorded=is_recorded,
     )
+
+
+def _age(last_ts_ms: int, now_ms: int | None) -> tuple[str, int]:
+    """The ISO day of ``last_ts_ms`` and how many whole days before ``now_ms`` it is."""
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    day = datetime.fromtimestamp(last_ts_ms / 1000, tz=UTC).date().isoformat()
+    return day, max(0, (now - last_ts_ms) // 86_400_000)

@@ -51,7 +51,7 @@ def test_a_decimal_comma_under_german_is_half_an_eth(qtbot, controller, german) 
     send = _send_screen(qtbot, controller)
     send.amount.setText("0,5")
     assert send._amount() == Decimal("0.5")
-    assert send.fiat.text().startswith("≈ $")
+    assert send.fiat.isHidden()  # the demo ETH price is a 2022 recording, not today's
     send.amount.setText("1,5")
     assert send._amount() == Decimal("1.5")  # never 15
     send.amount.setText("0,5")

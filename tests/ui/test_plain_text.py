@@ -71,7 +71,8 @@ def test_history_shows_no_minus_zero_and_dates_in_the_date_column(qapp) -> None:
 def test_send_screen_drops_old_banners_and_negative_dollars(qtbot, controller) -> None:
     send = controller.window.open("send")
     wait_idle(qtbot)
-    send.asset_box.setCurrentIndex(send.asset_box.findData("ETH"))
+    # dUSD: the demo's ETH has only a recorded 2022 close, which is not today's price
+    send.asset_box.setCurrentIndex(send.asset_box.findData("dUSD"))
     send.amount.setText("")
     send.review()  # no recipient, no amount: a banner
     assert not send.error.isHidden()

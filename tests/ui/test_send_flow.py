@@ -31,7 +31,7 @@ def test_a_safe_send_goes_through(qtbot, controller, services, demo) -> None:
     assert "address book" in send.recipient_note.text()
     send.asset_box.setCurrentIndex(send.asset_box.findData("ETH"))
     send.amount.setText("0.25")
-    assert send.fiat.text().startswith("≈ $")
+    assert send.fiat.isHidden()  # the demo ETH price is a 2022 recording, not today's
     qtbot.mouseClick(send.review_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: send.dialog is not None and send.dialog.isVisible(), timeout=30000)
     dialog = send.dialog

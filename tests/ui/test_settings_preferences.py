@@ -39,7 +39,7 @@ def test_the_form_has_a_widget_per_type_with_the_declared_rules(qtbot) -> None:
     wait = form.fields["wait"]
     assert (wait.minimum(), wait.maximum(), wait.suffix()) == (0, 60, " min")
     assert form.fields["nick"].maxLength() == 8
-    assert form.fields["theme"].toolTip() == "Colours."
+    assert form.fields["theme"].toolTip() == "<qt>Colours.</qt>"
     chosen = {"sound": True, "wait": 30, "ratio": 0.25, "theme": "light", "nick": "ada"}
     form.load(chosen)
     assert form.values() == chosen

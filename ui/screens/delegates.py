@@ -31,6 +31,7 @@ from ui.ops import send as send_ops
 from ui.review_dialog import ReviewDialog
 from ui.rows import DelegateRow, ProposalRow, RunRow
 from ui.screens.base import Screen, ScreenContext
+from ui.tooltip_text import wrapped
 from ui.trigger_words import trigger_words, triggers_sentence
 from ui.widgets import Card, badge, error_label, label, muted, show_message
 
@@ -149,7 +150,7 @@ class DelegatesScreen(Screen):
         self.list.clear()
         for r in rows:
             item = QListWidgetItem(("● " if r.enabled else "○ ") + _title(r.name))
-            item.setToolTip(r.description)
+            item.setToolTip(wrapped(r.description))
             self.list.addItem(item)
         self.list.blockSignals(False)
         if rows:
@@ -194,7 +195,9 @@ class DelegatesScreen(Screen):
                 editor = QPlainTextEdit(settings_form.text_of(field, fmt))
                 editor.setPlaceholderText(field.example)
                 editor.setFixedHeight(64)
-                editor.setToolTip(f"JSON, e.g. {field.example}" if field.example else "JSON")
+                editor.setToolTip(
+                    wrapped(f"JSON, e.g. {field.example}" if field.example else "JSON")
+                )
             else:
                 editor = QLineEdit(settings_form.text_of(field, fmt))
                 if field.optional:
@@ -234,7 +237,7 @@ class DelegatesScreen(Screen):
             self.runs.setItem(i, 1, QTableWidgetItem(trigger_words(r.trigger)))
             self.runs.setCellWidget(i, 2, badge(r.outcome, OUTCOME_VERDICT.get(r.outcome, "")))
             item = QTableWidgetItem(r.message)
-            item.setToolTip(r.message)
+            item.setToolTip(wrapped(r.message))
             self.runs.setItem(i, 3, item)
 
     def _got_proposals(self, rows: list[ProposalRow]) -> None:

@@ -123,7 +123,7 @@ class MarketScreen(Screen):
         self.days.currentIndexChanged.connect(lambda _i: self.refresh())
         bar.addWidget(self.symbol)
         bar.addWidget(self.days)
-        self.source = muted("", wrap=False)
+        self.source = muted("", wrap=True)
         bar.addWidget(self.source, 1)
         self.outer.addLayout(bar)
         self.error = error_label()
@@ -188,7 +188,11 @@ class MarketScreen(Screen):
         ch.removeAllSeries()
         for ax in ch.axes():
             ch.removeAxis(ax)
-        ch.setTitle(f"{v.symbol} daily close")
+        ch.setTitle(
+            f"{v.symbol} daily close, recorded up to {v.as_of}"
+            if v.recorded
+            else f"{v.symbol} daily close"
+        )
         x, y = _axes(ch)
         _attach(ch, _series(v.symbol, v.ts, v.close, c.accent, 2.0), x, y)
         for key, name, color in OVERLAYS:

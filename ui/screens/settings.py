@@ -236,6 +236,9 @@ class SettingsScreen(Screen):
         backup_ops.backup(self.services, path, password).success(done).failure(self._failed).run()
 
     def _pick_restore(self) -> None:
+        if self.services.restore is None:  # say so before asking for a file and password
+            show_message(self.error, backup_ops.restore_unavailable().user_message())
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(Path.home()))
         pw = self._ask_backup_password("Restore backup") if path else None
         if path and pw:

@@ -116,8 +116,8 @@ class WalletScreen(Screen):
         total.body.addWidget(self.kind_label)
         total.body.addWidget(
             muted(
-                "Dollar values use the latest daily close of your market data; tokens "
-                "without a price are not counted."
+                "Dollar values use a price at most 3 days old. Tokens without one, and "
+                "recorded prices older than that, are not counted."
             )
         )
         total.body.addStretch(1)
