@@ -302,7 +302,14 @@ def demo_unlocker(demo: Any, password: str) -> Unlocker:
     return unlock
 
 
-def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str = "demo") -> int:  # noqa: S107
+def run_demo(
+    demo: Any,
+    screenshots_dir: Path | str | None = None,
+    password: str = "demo",  # noqa: S107
+    *,
+    sizes: tuple[tuple[int, int], ...] = (),
+    themes: tuple[str, ...] = (),
+) -> int:
     """Open the window on the demo wallet; with ``screenshots_dir``, save each screen and exit."""
     from ui.compose import demo_services
     from ui.demo import save_screenshots
@@ -331,7 +338,10 @@ def run_demo(demo: Any, screenshots_dir: Path | str | None = None, password: str
         controller.show_window()
         result: list[int] = []
         QTimer.singleShot(
-            0, lambda: result.append(save_screenshots(controller, Path(screenshots_dir)))
+            0,
+            lambda: result.append(
+                save_screenshots(controller, Path(screenshots_dir), sizes, themes)
+            ),
         )
         qapp.exec()
         return result[0] if result else 1

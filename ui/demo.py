@@ -132,9 +132,15 @@ def dangerous_approval(services: AppServices) -> tuple[Any, str]:
     return prepared, action
 
 
-def save_screenshots(controller: ScreenshotHost, directory: Path) -> int:
+def save_screenshots(
+    controller: ScreenshotHost,
+    directory: Path,
+    sizes: tuple[tuple[int, int], ...] = (),
+    themes: tuple[str, ...] = (),
+) -> int:
     """Open each screen on the demo data, save it, then the review dialog; quit. 0 if all
-    files were written."""
+    files were written. With ``sizes`` and/or ``themes``, every screen is also saved at each
+    window size in each theme, into ``DIR/<theme>-<W>x<H>/``."""
     from ui.review_dialog import ReviewDialog
 
     app = controller.qapp
@@ -144,6 +150,8 @@ def save_screenshots(controller: ScreenshotHost, directory: Path) -> int:
     written = 0
     try:
         wait_idle(app)
+        if sizes or themes:  # a failure here leaves ``written`` short: the result is 1
+            _save_variants(controller, directory, sizes, themes)
         for key, name in SCREENSHOTS:
             screen = window.open(key)
             wait_idle(app)
@@ -170,6 +178,33 @@ def save_screenshots(controller: ScreenshotHost, directory: Path) -> int:
     finally:
         controller.quit()
     return 0 if written == len(SCREENSHOTS) + 1 else 1
+
+
+def _save_variants(
+    controller: ScreenshotHost,
+    directory: Path,
+    sizes: tuple[tuple[int, int], ...],
+    themes: tuple[str, ...],
+) -> None:
+    """Every screen at each size in each theme; the window and theme are put back as they
+    were afterwards."""
+    from ui import theme
+
+    app, window = controller.qapp, controller.window
+    before_size, before_dark = window.size(), theme.current() is theme.DARK
+    for name in themes or ("dark" if before_dark else "light",):
+        theme.apply(app, dark=name == "dark")
+        for width, height in sizes or ((before_size.width(), before_size.height()),):
+            window.resize(width, height)
+            folder = directory / f"{name}-{width}x{height}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for key, file in SCREENSHOTS:
+                window.open(key)
+                wait_idle(app, settle=0.1)
+                _grab(window, folder / file)
+    theme.apply(app, dark=before_dark)
+    window.resize(before_size)
+    wait_idle(app)
 
 
 def _ask_demo_question(app: QApplication, screen: Any) -> None:

@@ -47,7 +47,13 @@ def describe(demo: Demo) -> str:
     return "\n".join(lines)
 
 
-def run_demo(*, gui: bool = False, screenshots: str | None = None) -> int:
+def run_demo(
+    *,
+    gui: bool = False,
+    screenshots: str | None = None,
+    sizes: tuple[tuple[int, int], ...] = (),
+    themes: tuple[str, ...] = (),
+) -> int:
     """Build the demo and open the window on it (``gui``), or print it; then clean up.
     ``screenshots``: save each main screen as a PNG in that folder and exit."""
     if gui or screenshots:
@@ -63,8 +69,21 @@ def run_demo(*, gui: bool = False, screenshots: str | None = None) -> int:
             if gui or screenshots:
                 from ui.app import run_demo as open_window
 
-                return open_window(demo, screenshots, password=demo.password)
+                return open_window(
+                    demo, screenshots, password=demo.password, sizes=sizes, themes=themes
+                )
             print(describe(demo))
         finally:
             demo.close()
     return 0
+
+
+def parse_sizes(text: str) -> tuple[tuple[int, int], ...]:
+    """ "800x600,1024x768" -> ((800, 600), (1024, 768)); a clear ValueError otherwise."""
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        w, sep, h = part.lower().partition("x")
+        if not sep or not w.isdigit() or not h.isdigit() or not (320 <= int(w) <= 7680):
+            raise ValueError(f"{part!r} is not a window size; write it as 1024x768.")
+        out.append((int(w), int(h)))
+    return tuple(out)

@@ -48,6 +48,10 @@ def test_demo_screenshots_on_the_xcb_platform(tmp_path: Path) -> None:
             "demo",
             "--screenshots",
             str(out),
+            "--sizes",
+            "800x600,1440x900",
+            "--themes",
+            "light,dark",
         ],
         env=env,
         capture_output=True,
@@ -64,3 +68,12 @@ def test_demo_screenshots_on_the_xcb_platform(tmp_path: Path) -> None:
             img.pixel(x, y) for x in range(0, img.width(), 3) for y in range(0, img.height(), 3)
         }
         assert len(colours) > 40, (name, len(colours))
+    # every screen at each size in each theme, drawn at that size
+    for theme in ("light", "dark"):
+        for width, height in ((800, 600), (1440, 900)):
+            folder = out / f"{theme}-{width}x{height}"
+            for name in EXPECTED:
+                if name == "send-review.png":
+                    continue  # the review dialog is saved once, at its own size
+                img = QImage(str(folder / name))
+                assert (img.width(), img.height()) == (width, height), (folder.name, name)

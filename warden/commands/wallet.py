@@ -167,6 +167,19 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help="save a PNG of each main screen into DIR and exit",
     )
+    p.add_argument(
+        "--sizes",
+        default="",
+        metavar="WxH,...",
+        help="with --screenshots: also save every screen at these window sizes "
+        "(e.g. 800x600,1024x768,1440x900)",
+    )
+    p.add_argument(
+        "--themes",
+        default="",
+        metavar="light,dark",
+        help="with --screenshots: also save every screen in these themes",
+    )
     p.set_defaults(func=cmd_demo)
 
 
@@ -638,6 +651,16 @@ def cmd_tokens_add(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from app.errors import InvalidInput
     from warden.demo import run_demo
 
-    return run_demo(gui=not args.no_gui, screenshots=args.screenshots)
+    themes = tuple(filter(None, (x.strip().lower() for x in args.themes.split(","))))
+    if any(x not in ("light", "dark") for x in themes):
+        raise InvalidInput(f"{args.themes!r} is not a list of themes; use light, dark or both.")
+    try:
+        from warden.demo import parse_sizes
+
+        sizes = parse_sizes(args.sizes)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    return run_demo(gui=not args.no_gui, screenshots=args.screenshots, sizes=sizes, themes=themes)
