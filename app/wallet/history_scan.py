@@ -262,8 +262,13 @@ def _explained(
     except NetworkError as exc:
         r.notes.append(exc.user_message())
         return False
-    out.extend(got)
-    return bool(got)
+    # Traces may have named part of it already: the explorer adds only what they did not.
+    seen = {
+        (f.tx_hash.lower(), f.sender.lower(), f.amount) for f in out if f.block_number == number
+    }
+    new = [f for f in got if (f.tx_hash, f.sender.lower(), f.amount) not in seen]
+    out.extend(new)
+    return bool(new)
 
 
 def _fill(

@@ -572,3 +572,42 @@ def test_the_networks_explorer_command(
     )
     assert main(["networks", "explorer", "Local", "--off"]) == 0
     assert "no explorer" in capsys.readouterr().out
+
+
+@pytest.mark.anvil
+def test_native_coin_from_a_contract_is_named_by_the_explorer_when_the_node_has_no_traces(
+    store: Store, stand_in: StandIn, tmp_path: Path
+) -> None:
+    """The node keeps past state but serves no traces (a proxy in front of anvil refuses
+    ``trace_block`` as most public nodes do): bisection finds the block, the explorer names
+    the contract that paid, and only for that block."""
+    from tests.support.hostile_rpc import error, hostile_node
+
+    node = start_anvil()
+    try:
+        chain = build(node, blocks=150, transfers=5)  # the fifth is "internal in"
+        (inner,) = [e for e in chain.expected if e.kind == "internal in"]
+        serve_chain(stand_in, chain, blockscout=True)
+        with hostile_node(node.url) as proxy:
+            proxy.answer("trace_block", error("the method trace_block does not exist"))
+            without = history.scan_history(store, connect(proxy.url), [ACCOUNT])
+            assert any("cannot explain" in n for n in without.accounts[0].notes)
+            assert inner.tx_hash not in {r.tx_hash for r in stored(store)}
+
+            other = Store.throwaway(tmp_path / "with-explorer")
+            try:
+                use(other, explorers.check("blockscout", stand_in.url))
+                report = history.scan_history(other, connect(proxy.url), [ACCOUNT])
+                rows = stored(other)
+            finally:
+                other.close()
+        (r,) = report.accounts
+        assert r.complete and len(r.asked) == 1 and str(inner.block) in r.asked[0]
+        assert [(q["action"], q["startblock"], q["endblock"]) for q in stand_in.asked] == [
+            ("txlistinternal", str(inner.block), str(inner.block))
+        ]
+        (row,) = [x for x in rows if x.tx_hash == inner.tx_hash]
+        assert (row.sender, int(row.amount), row.nonce) == (chain.forwarder, inner.amount, None)
+        assert len(rows) == len(chain.expected)
+    finally:
+        stop_anvil(node)
