@@ -39,7 +39,10 @@ def main() -> int:
     ap.add_argument("--baseline-blocks", type=int, default=0, help="0: the whole chain")
     args = ap.parse_args()
 
-    node = start_anvil()
+    # anvil keeps the state of only the last ~2,000 blocks by default and answers older
+    # eth_getBalance with BlockOutOfRangeError: the scan then falls back to reading the
+    # recent blocks and misses older native transfers. An archive node keeps them all.
+    node = start_anvil("--max-persisted-states", str(args.blocks + 1_000))
     try:
         t0 = time.monotonic()
         chain = build(node, blocks=args.blocks, transfers=args.transfers)

@@ -7,6 +7,10 @@ by large ranges, halved when refused (``history_logs``). An account's first scan
 whole life; a scan that stops part way (a refusal, a timeout) stores what it found, records
 how far everything is known, says so in its report, and the next scan resumes there.
 
+Where the node falls short (no past state, no traces) and the user configured an explorer for
+the network (``app.wallet.explorers``, off by default), the explorer fills in; the report's
+``asked`` says what it was sent.
+
 Two sessions, as before: the first reads where each account starts, the second writes
 everything (upserts, so scans running at once never lose or duplicate a row).
 """
@@ -24,8 +28,10 @@ from eth_utils import to_checksum_address
 from app.errors import NetworkError
 from app.events import EventBus, transfer_did_arrive
 from app.store.schema import ScanState
+from app.wallet import explorers
 from app.wallet import history_reorg as reorg
 from app.wallet.chain import ChainClient
+from app.wallet.explorers import fill
 from app.wallet.history_bisect import Bisection, StateProbe
 from app.wallet.history_blocks import MAX_BLOCKS_PER_SCAN, BlockScan, scan_blocks
 from app.wallet.history_found import Found, hex_of
@@ -50,6 +56,7 @@ class AccountReport:
     reached: int  # every transfer up to this block is stored
     method: str = BISECTION
     notes: list[str] = field(default_factory=list)  # what stopped or narrowed it, in words
+    asked: list[str] = field(default_factory=list)  # what an explorer was asked and sent
 
     @property
     def complete(self) -> bool:
@@ -107,6 +114,7 @@ def scan_history(
         known = {a: s.get(ScanState, (client.chain_id, a)) for a in accounts}
         starts = {a: (st.last_block + 1 if st else 0) for a, st in known.items()}
         tips = reorg.load_tips(s, client.chain_id)
+        explorer = explorers.explorer_for(s, client.chain_id)  # None unless the user set one
     scanned_before = [a for a, st in known.items() if st is not None]
     if scanned_before and tips:
         fork = reorg.fork_point(client, tips, head)
@@ -127,10 +135,10 @@ def scan_history(
         if r.start > last:
             r.reached = last
             continue
-        if not _bisect(client, r, found[a], signed, times, progress, traces):
+        if not _bisect(client, r, found[a], signed, times, progress, traces, explorer):
             fallen_back.append(a)
     if fallen_back:
-        _blocks(client, report, fallen_back, found, signed, times, known)
+        _blocks(client, report, fallen_back, found, signed, times, known, explorer)
     _tokens(client, report, accounts, found, signed, times)
 
     added, new_in = _store(store, client, report, found, head, head_hash, last)
@@ -151,6 +159,7 @@ def _bisect(
     times: dict[int, datetime | None],
     progress: Progress | None,
     traces: bool,
+    explorer: explorers.Explorer | None = None,
 ) -> bool:
     """Native coin of one account by bisection; False when the node keeps no past state."""
     probe = StateProbe(client, r.account)
@@ -164,7 +173,7 @@ def _bisect(
             out.extend(block.found)
             signed.update(block.signed)
             times[number] = block.timestamp
-            if block.unexplained:
+            if block.unexplained and not _explained(client, explorer, r, number, out):
                 r.notes.append(
                     f"Native coin arrived in block {number} that the node cannot explain "
                     "(it has no traces); an explorer can name the sender."
@@ -196,6 +205,7 @@ def _blocks(
     signed: dict[str, dict[str, Any]],
     times: dict[int, datetime | None],
     known: dict[str, ScanState | None],
+    explorer: explorers.Explorer | None = None,
 ) -> None:
     """The fallback: full blocks over at most ``MAX_BLOCKS_PER_SCAN`` blocks."""
     rows = {r.account: r for r in report.accounts}
@@ -218,20 +228,72 @@ def _blocks(
         r.method = BLOCK_BY_BLOCK
         r.reached = scanned.resolved
         found[a].extend(f for f in scanned.found[a] if f.block_number >= r.start)
-        if a in never and lo > r.start:
+        filled = _fill(client, explorer, r, lo if a in never else r.start, found[a])
+        if a in never and lo > r.start and not filled:
             r.notes.append(
                 f"The node keeps no past state: native coin before block {lo:,} was not "
                 "read. An archive node or an explorer can fill it in."
             )
-        r.notes.append(
-            "Read block by block, native coin a contract sends inside a transaction is not "
-            "seen; an explorer can add it."
-        )
+        if not filled:
+            r.notes.append(
+                "Read block by block, native coin a contract sends inside a transaction is "
+                "not seen; an explorer can add it."
+            )
         if error is not None:
             r.notes.append(f"Stopped at block {r.reached:,} of {target:,}: {error}")
         elif hi < target:
             r.notes.append(f"Read blocks up to {hi:,} of {target:,}; the next scan goes on.")
         r.start = min(r.start, lo)
+
+
+def _explained(
+    client: ChainClient,
+    explorer: explorers.Explorer | None,
+    r: AccountReport,
+    number: int,
+    out: list[Found],
+) -> bool:
+    """Ask the explorer who sent native coin the node's block does not explain."""
+    if explorer is None:
+        return False
+    r.asked.append(fill.asked(explorer, "internal transfers", number, number))
+    try:
+        got = fill.internal(client, explorer, r.account, number, number)
+    except NetworkError as exc:
+        r.notes.append(exc.user_message())
+        return False
+    # Traces may have named part of it already: the explorer adds only what they did not.
+    seen = {
+        (f.tx_hash.lower(), f.sender.lower(), f.amount) for f in out if f.block_number == number
+    }
+    new = [f for f in got if (f.tx_hash, f.sender.lower(), f.amount) not in seen]
+    out.extend(new)
+    return bool(new)
+
+
+def _fill(
+    client: ChainClient,
+    explorer: explorers.Explorer | None,
+    r: AccountReport,
+    read_from: int,
+    out: list[Found],
+) -> bool:
+    """The fallback's gaps from the explorer: native coin in the blocks before ``read_from``
+    (no past state) and internal transfers throughout; False when there is none to ask or it
+    failed (the report says why)."""
+    if explorer is None or r.reached < max(r.start, 1):
+        return False
+    lo = max(r.start, 1)
+    try:
+        if read_from > lo:
+            r.asked.append(fill.asked(explorer, "native transactions", lo, read_from - 1))
+            out.extend(fill.native(client, explorer, r.account, lo, read_from - 1))
+        r.asked.append(fill.asked(explorer, "internal transfers", lo, r.reached))
+        out.extend(fill.internal(client, explorer, r.account, lo, r.reached))
+    except NetworkError as exc:
+        r.notes.append(exc.user_message())
+        return False
+    return True
 
 
 def _tokens(

@@ -17,6 +17,7 @@ import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -160,6 +161,37 @@ def post(
     headers: dict[str, str] | None = None,
 ) -> bytes:
     """POST and return the body, within ``deadline_s`` in all and at most ``max_bytes``."""
+    return _bounded(
+        lambda timeout: session.post(
+            url, data=data, headers=headers, timeout=timeout, stream=True, allow_redirects=False
+        ),
+        deadline_s=deadline_s,
+        max_bytes=max_bytes,
+    )
+
+
+def get(
+    session: requests.Session,
+    url: str,
+    params: dict[str, str],
+    *,
+    deadline_s: float,
+    max_bytes: int,
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    """GET (an explorer's API) with the same deadline and cap as ``post``."""
+    return _bounded(
+        lambda timeout: session.get(
+            url, params=params, headers=headers, timeout=timeout, stream=True, allow_redirects=False
+        ),
+        deadline_s=deadline_s,
+        max_bytes=max_bytes,
+    )
+
+
+def _bounded(
+    send: Callable[[tuple[float, float]], requests.Response], *, deadline_s: float, max_bytes: int
+) -> bytes:
     end = time.monotonic() + deadline_s
     call = _Call()
     timer = threading.Timer(deadline_s, call.expire)
@@ -168,14 +200,8 @@ def post(
     _current.call = call
     timer.start()
     try:
-        response = session.post(
-            url,
-            data=data,
-            headers=headers,
-            timeout=(deadline_s, deadline_s),
-            stream=True,
-            allow_redirects=False,  # a node that sends us elsewhere is not followed
-        )
+        # A server that sends us elsewhere is not followed (allow_redirects=False above).
+        response = send((deadline_s, deadline_s))
         with response:
             if not 200 <= response.status_code < 300:
                 raise requests.exceptions.HTTPError(

@@ -146,6 +146,18 @@ def register(sub: Any) -> None:
     n.add_argument("--symbol", default="ETH", help="the native coin's symbol")
     n.add_argument("--explorer", default="")
     n.set_defaults(func=cmd_networks_add)
+    n = nsub.add_parser(
+        "explorer", help="an explorer API for what the node cannot answer (off by default)"
+    )
+    n.add_argument("name", help="network name or chain id")
+    way = n.add_mutually_exclusive_group()
+    way.add_argument("--blockscout", metavar="URL", help="a Blockscout instance")
+    way.add_argument("--etherscan", metavar="URL", help="an Etherscan-compatible API URL")
+    way.add_argument("--off", action="store_true", help="use no explorer (the default)")
+    n.add_argument(
+        "--key-env", metavar="VAR", help="the environment variable that holds your API key"
+    )
+    n.set_defaults(func=cmd_networks_explorer)
 
     p = sub.add_parser("tokens", help="list tokens of a network; 'tokens add ADDRESS'")
     _network_arg(p)
@@ -503,7 +515,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             sender.refresh_pending(store, client)
             report = history.scan_history(store, client, owned, max_blocks=args.blocks)
             for r in report.accounts:
-                for note in r.notes:
+                for note in r.asked + r.notes:
                     print(f"warden: {note}", file=sys.stderr)
         rows = history.list_history(store, chain_id=info.chain_id, limit=args.limit)
         with store.session() as s:
@@ -615,6 +627,50 @@ def cmd_networks_add(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"Saved {n.name} (chain {n.chain_id}, {n.rpc_url}); the chain id is checked on connect.")
+    return 0
+
+
+def cmd_networks_explorer(args: argparse.Namespace) -> int:
+    """Show, set or turn off the network's explorer; the key is read from --key-env."""
+    import os
+
+    from app.errors import InvalidInput
+    from app.wallet import explorers, networks
+    from warden.context import open_store
+
+    change = bool(args.blockscout or args.etherscan or args.off)
+    key = ""
+    if args.key_env:
+        key = os.environ.get(args.key_env, "")
+        if not key:
+            raise InvalidInput(
+                f"The environment variable {args.key_env[:40]!r} is not set.",
+                hint="Export your API key in it first, then run the command again.",
+            )
+    store = open_store(write=change)
+    try:
+        with store.session() as s:
+            info = networks.get_network(s, args.name)
+            if args.off:
+                explorers.turn_off(s, info.chain_id)
+            elif change:
+                kind = "blockscout" if args.blockscout else "etherscan"
+                url = args.blockscout or args.etherscan
+                explorers.save(s, info.chain_id, explorers.check(kind, url, key))
+            current = explorers.load(s, info.chain_id)
+    finally:
+        store.close()
+    if current is None:
+        print(f"{info.name}: no explorer; history comes from the node alone.")
+    else:
+        kind = "Blockscout" if current.kind == "blockscout" else "Etherscan-compatible API"
+        print(
+            f"{info.name}: {kind} at {current.url}, asked only for what the node cannot answer "
+            "(past state it does not keep, internal transfers). It is sent an account's "
+            "address and a block range"
+            + (" and your API key" if current.api_key else "")
+            + ", nothing else."
+        )
     return 0
 
 
