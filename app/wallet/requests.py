@@ -510,8 +510,10 @@ class RequestPipeline:
         for request_id in ids:
             try:
                 out[request_id] = self.resume(request_id)
-            except NetworkError as exc:
+            except NetworkError as exc:  # left for next time
                 log.warning("could not resume a request: %s", type(exc).__name__)
+            except TransactionFailed:  # the node refused the old bytes: recorded as failed
+                out[request_id] = Status.FAILED
         return out
 
     # -- messages (personal_sign, eth_signTypedData_v4) ------------------------------------
