@@ -61,6 +61,7 @@ def test_provider_started_by_the_app_answers_chain_id_and_stops_on_lock(
 ) -> None:
     port = _free_port()
     preferences.set(demo.store, "dapp.port", port)
+    services.dapp.stop()  # an earlier window over the shared demo may have started it
     c = _app(qapp, services, tmp_path)
     try:
         c.show_window()
@@ -85,6 +86,7 @@ def test_a_taken_port_is_a_clear_message_and_the_app_runs_on(
         held.listen()
         port = int(held.getsockname()[1])
         preferences.set(demo.store, "dapp.port", port)
+        services.dapp.stop()  # an earlier window over the shared demo may have started it
         c = _app(qapp, services, tmp_path)
         try:
             c.show_window()
@@ -109,6 +111,7 @@ def test_a_request_while_hidden_brings_the_window_up_and_notifies(
     port = _free_port()
     preferences.set(demo.store, "dapp.port", port)
     token = Permissions(demo.store).pairing_token()
+    services.dapp.stop()  # an earlier window over the shared demo may have started it
     c = _app(qapp, services, tmp_path)
     try:
         assert not c.window.isVisible()

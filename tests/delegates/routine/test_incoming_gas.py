@@ -73,7 +73,10 @@ def test_address_poisoning_is_hidden_and_blocklisted_on_anvil(anvil, db) -> None
     runtime, watcher = start(db, w3, me, shown, {"incoming_watch"})
     try:
         real = w3.eth.send_transaction({"from": friend, "to": me, "value": 10**18})
-        fake = w3.eth.send_transaction({"from": poisoner, "to": me, "value": 0})
+        # Dust (1 wei): the watcher keeps up by balance and nonce, so a send that moves
+        # nothing at all leaves no trace it could find; a token poisoner's zero-value transfer
+        # is a log, which it reads by range.
+        fake = w3.eth.send_transaction({"from": poisoner, "to": me, "value": 1})
         w3.eth.wait_for_transaction_receipt(fake)
         watcher.poll_once()
         runs = {r.output["tx_hash"]: r.output for r in runtime.wait_idle()}
