@@ -318,19 +318,25 @@ class RequestPipeline:
     def confirm(self, prepared: Prepared, confirmation: str | None = None) -> None:
         """The user's yes to exactly the reviewed transaction (store lane)."""
         signing.check_review(prepared.built, prepared.review, confirmation)
+        self._confirm_row(
+            prepared.request_id,
+            prepared.review,
+            "The request changed after you reviewed it (another window reviewed it again).",
+        )
+
+    def _confirm_row(self, request_id: int, review: ReviewOutcome, changed: str) -> None:
+        """``reviewed -> confirmed`` for exactly the reviewed digest; the same yes twice is
+        one yes, a digest reviewed again elsewhere is refused with ``changed``."""
         with self.store.session() as s:
-            row = self._row(s, prepared.request_id)
-            if row.status == Status.CONFIRMED and row.digest == prepared.review.request_digest:
+            row = self._row(s, request_id)
+            if row.status == Status.CONFIRMED and row.digest == review.request_digest:
                 return  # confirmed twice: the same yes
             if row.status != Status.REVIEWED:
                 raise _closed_message(row)
-            if row.digest != prepared.review.request_digest:
-                raise ReviewRequired(
-                    "The request changed after you reviewed it (another window reviewed it again).",
-                    hint="Review it again; nothing was signed.",
-                )
+            if row.digest != review.request_digest:
+                raise ReviewRequired(changed, hint="Review it again; nothing was signed.")
             row.status = Status.CONFIRMED
-            row.danger_confirmed = prepared.review.verdict == "danger"
+            row.danger_confirmed = review.verdict == "danger"
             row.updated_at = _now()
 
     def reject(self, request_id: int) -> None:
@@ -372,14 +378,7 @@ class RequestPipeline:
         """``confirmed -> signing``: take the nonce, sign, keep the bytes and the history row,
         all in one database transaction (store lane). Returns the transaction hash."""
         with self.store.session() as s:
-            taken = s.execute(
-                update(SignRequest)
-                .where(SignRequest.id == request_id, SignRequest.status == Status.CONFIRMED)
-                .values(status=Status.SIGNING, updated_at=_now())
-            )
-            if getattr(taken, "rowcount", 0) != 1:
-                raise _closed_message(self._row(s, request_id))
-            row = self._row(s, request_id)
+            row = self._take_for_signing(s, request_id)
             built = tx_from_json(row.tx)
             outcome = _outcome_from(row)
             fixed = built.extra.get("nonce")  # a replacement (speed up, cancel) keeps its nonce
@@ -566,33 +565,17 @@ class RequestPipeline:
     def confirm_message(self, prepared: PreparedMessage, confirmation: str | None = None) -> None:
         """The user's yes to exactly the reviewed message (store lane)."""
         signing.check_message_review(prepared.request, prepared.review, confirmation)
-        with self.store.session() as s:
-            row = self._row(s, prepared.request_id)
-            if row.status == Status.CONFIRMED and row.digest == prepared.review.request_digest:
-                return
-            if row.status != Status.REVIEWED:
-                raise _closed_message(row)
-            if row.digest != prepared.review.request_digest:
-                raise ReviewRequired(
-                    "The message changed after you reviewed it (it was reviewed again).",
-                    hint="Review it again; nothing was signed.",
-                )
-            row.status = Status.CONFIRMED
-            row.danger_confirmed = prepared.review.verdict == "danger"
-            row.updated_at = _now()
+        self._confirm_row(
+            prepared.request_id,
+            prepared.review,
+            "The message changed after you reviewed it (it was reviewed again).",
+        )
 
     def sign_message(self, request_id: int) -> str:
         """``confirmed -> sent`` with the signature, in one database transaction (store
         lane). A second call finds the request closed: nothing is signed twice."""
         with self.store.session() as s:
-            taken = s.execute(
-                update(SignRequest)
-                .where(SignRequest.id == request_id, SignRequest.status == Status.CONFIRMED)
-                .values(status=Status.SIGNING, updated_at=_now())
-            )
-            if getattr(taken, "rowcount", 0) != 1:
-                raise _closed_message(self._row(s, request_id))
-            row = self._row(s, request_id)
+            row = self._take_for_signing(s, request_id)
             request = _message_of(row)
             confirmation = DANGER_CONFIRMATION if row.danger_confirmed else None
             signature = signing.sign_message_in(
@@ -607,6 +590,18 @@ class RequestPipeline:
     def status(self, request_id: int) -> str:
         with self.store.session() as s:
             return str(self._row(s, request_id).status)
+
+    def _take_for_signing(self, s: Any, request_id: int) -> SignRequest:
+        """``confirmed -> signing`` by one conditional UPDATE inside the caller's transaction:
+        of two callers, only one ever gets the row; the other learns why not."""
+        taken = s.execute(
+            update(SignRequest)
+            .where(SignRequest.id == request_id, SignRequest.status == Status.CONFIRMED)
+            .values(status=Status.SIGNING, updated_at=_now())
+        )
+        if getattr(taken, "rowcount", 0) != 1:
+            raise _closed_message(self._row(s, request_id))
+        return self._row(s, request_id)
 
     @staticmethod
     def _row(s: Any, request_id: int) -> SignRequest:
