@@ -145,6 +145,29 @@ class DappProvider:
             raise unauthorized()
         return conn.accounts
 
+    def _ask(
+        self,
+        pipeline: RequestPipeline,
+        origin: str,
+        what: str,
+        request: dict[str, Any],
+        prepared: Any,
+        confirm: Callable[[Any, str | None], None],
+    ) -> None:
+        """Show the review to the user; a no (or a yes the pipeline refuses) rejects the
+        request and answers the site 4001."""
+        prompt = SigningPrompt(
+            origin, what, request, prepared.review, prepared.limited, self._lookalike(origin)
+        )
+        decision = self.approval.review(prompt)
+        try:
+            if not decision.approved:
+                raise ReviewRequired("The user said no.")
+            confirm(prepared, decision.confirmation)
+        except ReviewRequired:
+            pipeline.reject(prepared.request_id)
+            raise rejected() from None
+
     def _lookalike(self, origin: str) -> str | None:
         with self.store.session() as s:
             trusted = list(s.scalars(select(TrustedOrigin.origin)))
@@ -271,22 +294,7 @@ class DappProvider:
                 prepared = pipeline.prepare(built, kind="dapp")
             except (NetworkError, ReviewRequired, InvalidInput) as exc:
                 raise _internal("The transaction could not be prepared", exc) from None
-            prompt = SigningPrompt(
-                origin,
-                "transaction",
-                built.request(),
-                prepared.review,
-                prepared.limited,
-                self._lookalike(origin),
-            )
-            decision = self.approval.review(prompt)
-            try:
-                if not decision.approved:
-                    raise ReviewRequired("The user said no.")
-                pipeline.confirm(prepared, decision.confirmation)
-            except ReviewRequired:
-                pipeline.reject(prepared.request_id)
-                raise rejected() from None
+            self._ask(pipeline, origin, "transaction", built.request(), prepared, pipeline.confirm)
             try:
                 rid = prepared.request_id
                 pipeline.sign(rid, pipeline.pending_nonce(rid))
@@ -350,22 +358,7 @@ class DappProvider:
                 prepared = pipeline.prepare_message(request, kind="dapp_message")
             except (NetworkError, ReviewRequired, InvalidInput) as exc:
                 raise _internal("The message could not be reviewed", exc) from None
-            prompt = SigningPrompt(
-                origin,
-                "message",
-                request,
-                prepared.review,
-                prepared.limited,
-                self._lookalike(origin),
-            )
-            decision = self.approval.review(prompt)
-            try:
-                if not decision.approved:
-                    raise ReviewRequired("The user said no.")
-                pipeline.confirm_message(prepared, decision.confirmation)
-            except ReviewRequired:
-                pipeline.reject(prepared.request_id)
-                raise rejected() from None
+            self._ask(pipeline, origin, "message", request, prepared, pipeline.confirm_message)
             try:
                 return pipeline.sign_message(prepared.request_id)
             except (InvalidInput, ReviewRequired) as exc:
