@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "warden.commands.review",
     "warden.commands.lists",
     "warden.commands.model",
+    "warden.commands.intent",
     "warden.commands.delegates",
     "warden.commands.market",
     "warden.commands.gui",
