@@ -59,9 +59,11 @@ def test_rephrasing_of_a_safe_outcome_is_kept() -> None:
     assert after.verdict == "safe" and "Snapshot vote" in after.summary
 
 
-def test_explainer_port_is_used_and_its_failure_is_harmless() -> None:
+def test_explainer_is_asked_for_safe_outcomes_only_and_its_failure_is_harmless() -> None:
+    """Caution and danger keep the template (the model's texts for them failed the guard on
+    held-out cases); a safe outcome is shown to the model, which may raise it, never lower."""
     case = CASES["approve-exact-eoa-otc-01"]
-    seen = {}
+    seen: dict[str, object] = {}
 
     class Forced:
         def explain(self, outcome):
@@ -70,15 +72,26 @@ def test_explainer_port_is_used_and_its_failure_is_harmless() -> None:
 
     out = review_request(case["request"], case["facts"], explainer=Forced())
     assert out.verdict == "danger" and "approval_to_eoa" in out.codes
-    assert seen["outcome"].verdict == "danger"  # the model sees the rules' outcome
+    assert "outcome" not in seen  # never asked for a danger outcome
     assert "Totally safe" not in out.summary
+
+    safe_case = CASES["snapshot-vote-01"]
+
+    class Raises:
+        def explain(self, outcome):
+            seen["outcome"] = outcome
+            return {"verdict": "caution", "summary": "Check the space before you vote."}
+
+    out = review_request(safe_case["request"], safe_case["facts"], explainer=Raises())
+    assert seen["outcome"].verdict == "safe"  # type: ignore[attr-defined]
+    assert out.verdict == "caution"  # the model may raise the verdict
 
     class Broken:
         def explain(self, outcome):
             raise RuntimeError("model crashed")
 
-    out = review_request(case["request"], case["facts"], explainer=Broken())
-    assert out.verdict == "danger" and out.codes == _danger().codes
+    out = review_request(safe_case["request"], safe_case["facts"], explainer=Broken())
+    assert out.verdict == "safe"
 
 
 def test_explain_context_carries_request_as_quoted_data() -> None:
