@@ -7,20 +7,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 
-from app.rows import (
-    AccountRow,
-    BalanceRow,
-    HistoryRow,
-    RemotePreview,
-    WalletAction,
-    format_decimal,
-    format_fiat,
-)
+from app.rows import RemotePreview, WalletAction, format_decimal, format_fiat
 from app.store import schema as s
+from models.answer_check import Checked, check_answer
+from models.assistant_answers import (
+    WalletFacts,
+    balance_answer,
+    last_tx_answer,
+)
+from models.assistant_cards import refusal_text, to_wallet_action
+
+__all__ = [
+    "AssistantService",
+    "WalletFacts",
+    "balance_answer",
+    "last_tx_answer",
+    "refusal_text",
+    "to_wallet_action",
+    "wallet_facts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +43,6 @@ CHARS_PER_TOKEN = 4
 MAX_ANSWER_TOKENS = 96
 
 
-class WalletFacts(Protocol):
-    """What the assistant reads about the wallet (``app.wallet.services.WalletServices``)."""
-
-    def accounts(self) -> list[AccountRow]: ...
-    def balances(self, address: str) -> list[BalanceRow]: ...
-    def history(self, account: str | None = None, limit: int = 500) -> list[HistoryRow]: ...
-
-
 class AssistantService:
     def __init__(
         self,
@@ -49,6 +50,7 @@ class AssistantService:
         store: Any,
         task: str = "assistant",
         facts_fn: Callable[[], str] | None = None,
+        model_name: str | None = None,
     ) -> None:
         self.catalog = catalog
         self.store = store
@@ -57,15 +59,20 @@ class AssistantService:
         # and the wallet, from which balance and last-transaction answers are computed.
         self.facts_fn = facts_fn
         self.wallet: WalletFacts | None = None
+        self.model_name = model_name  # a fixed model; else the store's choice for the task
         self._local: Any = None
+        self._last_facts = ""
 
     # -- models ---------------------------------------------------------------------------
     def _local_model(self) -> Any:
         if self._local is None:
+            from models.bundled import BUNDLED_NAME
             from models.choice import ModelChoices
             from models.runtime import LocalModel
 
-            name = ModelChoices(self.store).get(self.task)
+            name = self.model_name
+            if name is None:
+                name = ModelChoices(self.store).get(self.task) if self.store else BUNDLED_NAME
             self._local = LocalModel(self.catalog.checked(name))
         return self._local
 
@@ -92,6 +99,8 @@ class AssistantService:
 
     # -- facts ----------------------------------------------------------------------------
     def facts(self) -> str:
+        if self.store is None and self.facts_fn is None:
+            return "- no wallet is open"
         if self.facts_fn is not None:
             try:
                 return self.facts_fn()
@@ -118,15 +127,24 @@ class AssistantService:
         return "\n".join(lines) or "- no accounts yet"
 
     def _messages(self, history: list[dict[str, str]]) -> list[dict[str, str]]:
-        return [{"role": "system", "content": SYSTEM + self.facts()}, *history[-8:]]
+        self._last_facts = self.facts()
+        return [{"role": "system", "content": SYSTEM + self._last_facts}, *history[-8:]]
 
     # -- the screen's API -----------------------------------------------------------------
-    def chat(self, history: list[dict[str, str]], on_token: Any) -> Any:
+    def chat(
+        self,
+        history: list[dict[str, str]],
+        on_token: Any,
+        *,
+        max_tokens: int = MAX_ANSWER_TOKENS,
+        timeout_s: float = 90.0,
+    ) -> Any:
+        """The model's streamed draft; callers show it only after ``checked_answer``."""
         from models.settings import GenerationOptions
 
         messages = self._messages(history)
         options = GenerationOptions(
-            max_tokens=MAX_ANSWER_TOKENS, timeout_s=90, temperature=0.2, stop=("\n\n",)
+            max_tokens=max_tokens, timeout_s=timeout_s, temperature=0.2, stop=("\n\n",)
         )
         remote = self._remote() if self._too_large_for_local(messages) else None
         model = remote or self._local_model()
@@ -143,43 +161,83 @@ class AssistantService:
         sent = "\n\n".join(f"[{m['role']}] {m['content']}" for m in body["messages"])
         return RemotePreview(remote.base_url, sent)
 
+    def words(self) -> Any:
+        from models.wallet_words import from_store
+
+        try:
+            return from_store(self.store)
+        except Exception:  # no readable store: the parser works without the wallet's words
+            log.debug("no wallet words")
+            return None
+
     def parse_intent(self, text: str) -> WalletAction | None:
-        """A sentence that reads like an order becomes an action to confirm (or a question
-        back); anything else gets None and is answered as chat."""
+        """A sentence becomes a card to confirm, a computed answer, or a question back; None
+        when it is no wallet request (then it is answered as checked chat).
+
+        The rules run first, without a model: secrets and pressure are refused before any
+        model sees the request, and most requests are placed by their own words. The model
+        is asked only for an order the rules cannot place, and only for the action."""
         from models.intents import parse_intent
 
-        # The rules alone (no model, microseconds) refuse requests for a secret and orders
-        # made under pressure before anything else sees them.
-        quick = parse_intent(None, text)
-        if quick.get("action") == "refuse":
+        words = self.words()
+        quick = parse_intent(None, text, wallet=words)
+        kind = quick.get("action")
+        if kind == "refuse":
             return WalletAction("answer", refusal_text(str(quick.get("reason") or "")))
-        if not (looks_like_action(text) or looks_like_wallet_question(text)):
+        action = quick
+        if kind == "clarify" and quick.get("missing") == ["action"]:
+            if looks_like_action(text):
+                action = parse_intent(self._intent_model(), text, wallet=words)
+            elif self.wallet is not None and looks_like_wallet_question(text):
+                answer = wallet_question_answer(self.wallet, text, quick)
+                return WalletAction("answer", answer) if answer is not None else None
+            else:
+                return None  # not a wallet request: answered as chat, checked
+        if action.get("action") == "clarify" and not looks_like_action(text):
             return None
+        return to_wallet_action(action, wallet=self.wallet, store=self.store)
+
+    def _intent_model(self) -> Any:
         from models.choice import ModelChoices
         from models.runtime import LocalModel
 
-        name = ModelChoices(self.store).get("intent")
-        model = self._local_model() if name == self._local_model().name else None
-        model = model or LocalModel(self.catalog.checked(name))
-        action = parse_intent(model, text)
-        if self.wallet is not None and not looks_like_action(text):
-            answer = wallet_question_answer(self.wallet, text, action)
-            if answer is not None:
-                return WalletAction("answer", answer)
-        if action.get("action") == "clarify" and not looks_like_action(text):
-            return None  # a question the parser could not place: answer it as chat
-        return to_wallet_action(action)
+        name = self.model_name
+        if name is None and self.store is not None:
+            name = ModelChoices(self.store).get("intent")
+        if name is None or name == self._local_model().name:
+            return self._local_model()
+        return LocalModel(self.catalog.checked(name))
+
+    def checked_answer(self, answer: str, question: str = "") -> Checked:
+        """The model's free text, kept only if every value in it is in the facts the code
+        computed for this question (``models.answer_check``); else the fallback."""
+        result = check_answer(answer, self._last_facts, question)
+        if not result.ok:
+            log.info("a model answer was withheld: %s", ", ".join(result.reasons))
+        return result
 
     def close(self) -> None:
         if self._local is not None:
             self._local.close()
 
 
-ACTION_WORDS = ("send", "pay", "transfer", "swap", "exchange", "save", "add contact", "add ")
+ACTION_WORDS = (
+    "send",
+    "pay",
+    "transfer",
+    "swap",
+    "exchange",
+    "save",
+    "add contact",
+    "add ",
+    "revoke",
+    "alert",
+    "notify",
+)
 
 
 def looks_like_action(text: str) -> bool:
-    """Cheap gate before the structured parse: orders start with or contain an action verb."""
+    """Cheap gate before the model is asked: orders start with or contain an action verb."""
     low = f" {text.lower().strip()} "
     return any(f" {w.strip()} " in low or low.strip().startswith(w.strip()) for w in ACTION_WORDS)
 
@@ -197,9 +255,8 @@ LAST_TX_WORDS = ("last", "latest", "recent", "transaction", " tx")
 
 
 def wallet_question_answer(wallet: WalletFacts, text: str, parsed: dict[str, Any]) -> str | None:
-    """Balance and last-transaction questions are answered by code from the node and the
-    store. The parse is trusted only where the sentence says so itself (the bundled model
-    is small and sometimes mistakes one question for the other)."""
+    """Balance and last-transaction questions the parser could not place, answered by code
+    from the node and the store where the sentence's own words say which."""
     low = f" {text.lower()} "
     asks_balance = any(w in low for w in BALANCE_WORDS)
     asks_last = any(w in low for w in LAST_TX_WORDS)
@@ -220,96 +277,6 @@ def wallet_question_answer(wallet: WalletFacts, text: str, parsed: dict[str, Any
     if asks_last and not asks_balance:
         return last_tx_answer(wallet)
     return None
-
-
-def balance_answer(wallet: WalletFacts, asset: str | None) -> str:
-    """Computed from the node and the store: the numbers shown are never the model's."""
-    parts = []
-    for acc in wallet.accounts():
-        rows = [
-            b
-            for b in wallet.balances(acc.address)
-            if not asset or b.symbol.upper() == asset.upper()
-        ]
-        held = [
-            f"{format_decimal(b.amount, 6)} {b.symbol}"
-            + (f" ({format_fiat(b.fiat)})" if b.fiat is not None else "")
-            for b in rows
-            if b.amount
-        ]
-        if held:
-            parts.append(f"{acc.name}: {', '.join(held)}")
-    what = asset.upper() if asset else "anything"
-    if not parts:
-        return f"Your accounts hold no {what} on this network."
-    return "You hold " + "; ".join(parts) + "."
-
-
-def last_tx_answer(wallet: WalletFacts) -> str:
-    rows = [r for r in wallet.history() if not r.hidden]
-    if not rows:
-        return "There is no transaction in your history yet."
-    r = rows[0]
-    who = r.counterparty_name or r.counterparty
-    when = r.when.strftime("%Y-%m-%d %H:%M") if r.when else "recently"
-    verb, prep = ("received", "from") if r.direction == "in" else ("sent", "to")
-    amount = f"{format_decimal(r.amount)} {r.asset}"
-    return f"Your last transfer: you {verb} {amount} {prep} {who} ({when}, {r.status})."
-
-
-def refusal_text(reason: str) -> str:
-    """What the assistant says to a request it will not carry out (``models.intents``)."""
-    if reason == "secret":
-        return (
-            "I will not show or send your recovery phrase or private keys, and no one who "
-            "asks for them is on your side: Warden, support staff and dapps never need them. "
-            "To back up your wallet, use Settings → Backup."
-        )
-    return (
-        "I will not act on an order made under time pressure: urgency is how scams work. "
-        "If you still want to send, start the send yourself; the review will check it first."
-    )
-
-
-def to_wallet_action(action: Any) -> WalletAction | None:
-    """The intent parser's object (dict or dataclass) as a confirmation card, or None."""
-    if action is None:
-        return None
-    data = action if isinstance(action, dict) else getattr(action, "__dict__", {})
-    kind = str(data.get("action") or data.get("kind") or "")
-    if not kind or kind in ("none", "unknown"):
-        return None
-    if kind in ("question", "clarify"):
-        return WalletAction("question", str(data.get("question") or "Could you say more?"))
-    if kind == "refuse":
-        return WalletAction("answer", refusal_text(str(data.get("reason") or "")))
-    if kind == "send":
-        fields = {
-            "recipient": str(data.get("to") or data.get("recipient") or ""),
-            "amount": str(data.get("amount") or ""),
-            "asset": str(data.get("asset") or ""),
-        }
-        desc = f"Send {fields['amount']} {fields['asset']} to {fields['recipient']}"
-        if data.get("chain"):
-            desc += f" on {data['chain']}"
-        return WalletAction(
-            "send", desc + ". You will review it before anything is signed.", fields
-        )
-    if kind == "add_contact":
-        fields = {"name": str(data.get("name") or ""), "address": str(data.get("address") or "")}
-        return WalletAction(
-            "add_contact",
-            f"Save {fields['address']} as “{fields['name']}” in your address book.",
-            fields,
-        )
-    if kind == "swap":
-        return WalletAction(
-            "swap",
-            f"Swap {data.get('amount')} {data.get('from_asset')} for {data.get('to_asset')}. "
-            "Swaps are not built into Warden yet; use a swap site, and Warden will review the "
-            "transaction it asks you to sign.",
-        )
-    return None  # balance and explanation questions are answered as chat
 
 
 def wallet_facts(wallet: WalletFacts, history_lines: int = 5) -> str:

@@ -43,3 +43,26 @@ def chat(
     return Op(
         lambda: require(sv.assistant, "The assistant").chat(messages, on_token), lane="network"
     )
+
+
+def save_price_alert(sv: AppServices, symbol: str, direction: str, price: str) -> Op[str]:
+    """Store the alert in the market delegate's settings (the user clicked "Save the alert");
+    the sentence that says what was saved."""
+    from delegates.market.alert_settings import DELEGATE, with_price_alert
+    from delegates.runtime import service as delegates_service
+
+    def work() -> str:
+        rows = (
+            list(sv.delegates.list())
+            if sv.delegates is not None
+            else delegates_service.stored_delegates(sv.store)
+        )
+        current = next((dict(r.settings) for r in rows if r.name == DELEGATE), {})
+        merged, said = with_price_alert(current, symbol, direction, price)
+        if sv.delegates is not None:
+            sv.delegates.save_settings(DELEGATE, merged)
+        else:
+            delegates_service.store_delegate_setting(sv.store, DELEGATE, settings=merged)
+        return said
+
+    return Op(work, lane="store")

@@ -110,7 +110,10 @@ class AssistantScreen(Screen):
         parts = []
         shown = list(self.messages)
         if self.busy:
-            shown.append({"role": "assistant", "content": self.streaming + " ▍"})
+            # The model's draft is not shown: it is checked against the wallet's facts first.
+            words = len(self.streaming.split())
+            draft = f"Writing an answer ({words} words so far); it is checked before it shows ▍"
+            shown.append({"role": "assistant", "content": draft if words else "Thinking… ▍"})
         if not shown:
             parts.append(f"<p style='color:{c.muted}'>No messages yet.</p>")
         for m in shown:
@@ -181,7 +184,7 @@ class AssistantScreen(Screen):
             self._got_action(action)
             reply = (
                 action.description
-                if action.kind in ("question", "answer")
+                if action.kind in ANSWER_KINDS
                 else "I understood this as a wallet action. Check it below and confirm; "
                 "nothing happens until you do."
             )
@@ -234,6 +237,7 @@ class AssistantScreen(Screen):
             text = self.streaming
         else:
             text = getattr(fut.result(), "text", self.streaming)
+        text = self._checked(text)
         if text.strip():
             self.messages.append({"role": "assistant", "content": text.strip()})
             last_user = next(m for m in reversed(self.messages) if m["role"] == "user")
@@ -241,6 +245,20 @@ class AssistantScreen(Screen):
                 lambda _e: None
             ).run()
         self.render_chat()
+
+    def _checked(self, text: str) -> str:
+        """The model's text as checked against the facts of this question; a stopped answer
+        keeps its mark. Without the service (it failed to start) nothing unchecked shows."""
+        stopped = text.endswith(" [stopped]")
+        body = text[: -len(" [stopped]")] if stopped else text
+        if not body.strip():
+            return text
+        question = next((m["content"] for m in reversed(self.messages) if m["role"] == "user"), "")
+        assistant = self.services.assistant
+        if assistant is None:
+            return ""
+        checked = assistant.checked_answer(body.strip(), question).text
+        return checked + (" [stopped]" if stopped else "")
 
     @property
     def busy(self) -> bool:
@@ -267,10 +285,9 @@ class AssistantScreen(Screen):
             self.action = None
             return  # said in the conversation
         self.action_text.setText(action.description)
-        self.action_go.setVisible(action.kind in ("send", "add_contact"))
-        self.action_go.setText(
-            "Continue in Send…" if action.kind == "send" else "Add to address book"
-        )
+        button = action_button(action)
+        self.action_go.setVisible(button is not None)
+        self.action_go.setText(button or "")
         self.action_card.show()
 
     def _dismiss_action(self) -> None:
@@ -279,11 +296,51 @@ class AssistantScreen(Screen):
 
     def _do_action(self) -> None:
         action = self.action
-        if action is not None and action.kind == "send":
-            self.ctx.navigate("send", **action.fields)
-        elif action is not None and action.kind == "add_contact":
-            f = action.fields
+        self._dismiss_action()
+        if action is None:
+            return
+        f = action.fields
+        if action.kind == "send":
+            self.ctx.navigate("send", **f)
+        elif action.kind == "add_contact":
             contact_ops.add(self.services, f["name"], f["address"]).success(
                 lambda c: self.ctx.status(f"Saved {c.name}")
             ).failure(self._failed).run()
-        self._dismiss_action()
+        elif action.kind == "revoke":
+            # The proposal's own review, exactly as approving it in Delegates.
+            state = {"proposal_id": f["proposal_id"]} if f.get("proposal_id") else {}
+            self.ctx.navigate("delegates", **state)
+        elif action.kind == "price_alert":
+            assistant_ops.save_price_alert(
+                self.services, f["symbol"], f["direction"], f["price"]
+            ).success(self._alert_saved).failure(self._failed).run()
+        elif action.kind == "market_brief":
+            self.ctx.navigate("market")
+        elif action.kind == "explain_tx":
+            self.ctx.navigate("wallet")
+
+    def _alert_saved(self, text: str) -> None:
+        self.ctx.status(text)
+        self.messages.append({"role": "assistant", "content": text})
+        self.render_chat()
+
+
+# Kinds whose description is the answer itself (said in the conversation).
+ANSWER_KINDS = ("question", "answer", "market_brief", "explain_tx", "revoke")
+
+
+def action_button(action: WalletAction) -> str | None:
+    """The card's button: what it opens or does; None where there is nothing to do."""
+    if action.kind == "send":
+        return "Continue in Send…"
+    if action.kind == "add_contact":
+        return "Add to address book"
+    if action.kind == "revoke":
+        return "Review the revoke…" if action.fields.get("proposal_id") else "Open Delegates"
+    if action.kind == "price_alert":
+        return "Save the alert"
+    if action.kind == "market_brief":
+        return "Open Market"
+    if action.kind == "explain_tx":
+        return "Open history"
+    return None

@@ -304,6 +304,12 @@ class DelegatesScreen(Screen):
 
         delegate_ops.run(self.services, d.name).success(done).failure(self._failed).run()
 
+    def show_state(self, **state: Any) -> None:
+        """From the Assistant's revoke card: open that proposal's review, as Approve does."""
+        proposal_id = state.get("proposal_id")
+        if isinstance(proposal_id, int) and not isinstance(proposal_id, bool):
+            self.approve(proposal_id)
+
     def approve(self, proposal_id: int) -> None:
         def show(prepared: Any) -> None:
             self.dialog = ReviewDialog(
@@ -332,7 +338,8 @@ class DelegatesScreen(Screen):
         )
 
     def _cancel(self, prepared: Any) -> None:
-        """Closing the review leaves the proposal waiting; only its request is closed."""
+        """Closing the review is the user's no: the request, and with it the proposal, is
+        rejected (``RequestPipeline.reject``); nothing was signed."""
         send_ops.cancel(self.services, prepared).failure(self._failed).run()
 
     def reject(self, proposal_id: int) -> None:

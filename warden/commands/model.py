@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +44,14 @@ def register(sub: Any) -> None:
     m = msub.add_parser("about", help="licence and origin of the bundled model")
     m.set_defaults(func=cmd_about)
 
-    p = sub.add_parser("ask", help="ask the local model; the answer streams to the terminal")
+    p = sub.add_parser(
+        "ask",
+        help="ask the assistant about your wallet; answers are computed or checked, never acted",
+    )
     p.add_argument("question", metavar="TEXT")
-    p.add_argument("--model", default=None, help="catalog name (default: the bundled model)")
-    p.add_argument("--max-tokens", type=int, default=256)
+    p.add_argument("--model", default=None, help="catalog name (default: the assistant's)")
+    p.add_argument("--network", "-n", default=None, help="network name (default: the app's)")
+    p.add_argument("--max-tokens", type=int, default=96, help="longest model answer, in tokens")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds")
     p.set_defaults(func=cmd_ask)
 
@@ -144,22 +147,17 @@ def cmd_about(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from models.runtime import LocalModel
-    from models.settings import GenerationOptions
+    """The Assistant's answer, checked against the wallet's facts before it is printed (so it
+    is printed whole, not streamed)."""
+    from warden.ask import answer
 
-    entry = _catalog().checked(_model_name(args.model))
-    opts = GenerationOptions(max_tokens=args.max_tokens, timeout_s=args.timeout)
-    with LocalModel(entry) as model:
-        reply = model.submit([{"role": "user", "content": args.question}], opts)
-        try:
-            for piece in reply:
-                sys.stdout.write(piece)
-                sys.stdout.flush()
-        except KeyboardInterrupt:
-            reply.cancel()
-            raise
-        result = reply.result()
-    print()
-    if result.truncated:
-        print(f"[stopped at the {args.max_tokens}-token limit; raise it with --max-tokens]")
+    text = answer(
+        args.question,
+        model_name=args.model,
+        network=args.network,
+        catalog=_catalog(),
+        max_tokens=args.max_tokens,
+        timeout_s=args.timeout,
+    )
+    print(text)
     return 0
