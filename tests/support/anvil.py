@@ -7,9 +7,11 @@ PATH; without either the test is skipped with a message saying how to get it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -31,7 +33,13 @@ ANVIL_KEYS = (
 
 
 def anvil_binary() -> str | None:
-    local = ROOT / ".tools" / "node_modules" / ".bin" / "anvil"
+    """The native anvil from npm's package (not npm's node wrapper: stopping the wrapper left
+    the real node running), else the wrapper, else one on PATH."""
+    modules = ROOT / ".tools" / "node_modules"
+    for native in sorted(modules.glob("@foundry-rs/anvil-*/bin/anvil")):
+        if native.is_file() and os.access(native, os.X_OK):
+            return str(native)
+    local = modules / ".bin" / "anvil"
     if local.exists():
         return str(local)
     return shutil.which("anvil")
@@ -47,6 +55,7 @@ def free_port() -> int:
 class Anvil:
     url: str
     process: subprocess.Popen[bytes]
+    home: Path | None = None  # anvil writes past states under $HOME/.foundry: removed at stop
     chain_id: int = ANVIL_CHAIN_ID
 
     def rpc(self, method: str, *params: Any) -> Any:
@@ -70,12 +79,17 @@ def start_anvil(*args: str) -> Anvil:
     if binary is None:
         pytest.skip("anvil is not installed: run 'bash packaging/tools.sh'")
     port = free_port()
+    # Past states beyond anvil's memory go to $HOME/.foundry/anvil/tmp, about 0.1-1 MB a
+    # block; a node that is killed leaves them there. Each node gets a HOME of its own, removed
+    # when it stops (and by the OS's temp cleanup if the test process dies).
+    home = Path(tempfile.mkdtemp(prefix="warden-anvil-"))
     proc = subprocess.Popen(
         [binary, "--host", "127.0.0.1", "--port", str(port), "--silent", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env={**os.environ, "HOME": str(home)},
     )
-    node = Anvil(f"http://127.0.0.1:{port}", proc)
+    node = Anvil(f"http://127.0.0.1:{port}", proc, home)
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -83,10 +97,12 @@ def start_anvil(*args: str) -> Anvil:
             return node
         except OSError:
             if proc.poll() is not None:
+                shutil.rmtree(home, ignore_errors=True)
                 err = proc.stderr.read().decode() if proc.stderr else ""
                 raise RuntimeError(f"anvil exited: {err}") from None
             if time.monotonic() > deadline:
                 proc.kill()
+                shutil.rmtree(home, ignore_errors=True)
                 raise RuntimeError("anvil did not start within 30 s") from None
             time.sleep(0.05)
 
@@ -98,6 +114,8 @@ def stop_anvil(node: Anvil) -> None:
     except subprocess.TimeoutExpired:
         node.process.kill()
         node.process.wait()
+    if node.home is not None:
+        shutil.rmtree(node.home, ignore_errors=True)
 
 
 @pytest.fixture
