@@ -42,7 +42,10 @@ def main() -> int:
     # anvil keeps the state of only the last ~2,000 blocks by default and answers older
     # eth_getBalance with BlockOutOfRangeError: the scan then falls back to reading the
     # recent blocks and misses older native transfers. An archive node keeps them all.
-    node = start_anvil("--max-persisted-states", str(args.blocks + 1_000))
+    # Shanghai rules: from Cancun on, every block writes the beacon-root and block-hash system
+    # contracts, so each kept state grows to ~1 MB (50,000 of them filled the disk). The
+    # scan asks the same questions either way.
+    node = start_anvil("--max-persisted-states", str(args.blocks + 1_000), "--hardfork", "shanghai")
     try:
         t0 = time.monotonic()
         chain = build(node, blocks=args.blocks, transfers=args.transfers)
