@@ -187,3 +187,67 @@ def test_a_project_word_with_a_doubled_letter_is_a_caution(origin: str, stretche
 )
 def test_ordinary_doubled_letters_are_no_sign(origin: str) -> None:
     assert assess_origin(origin) == []
+
+
+@pytest.mark.parametrize(
+    ("origin", "reason_has"),
+    [
+        ("https://valhalla-nft.com", "joins 'nft'"),
+        ("https://beta-finance.net", "joins 'finance'"),
+        ("https://tensset-io.xyz", "joins 'io'"),
+        ("https://quantitative-dapp.xyz", "joins 'dapp'"),
+        ("https://rekt-skulls.xyz", "hyphenated name on a .xyz address"),
+        ("https://kryptorianft.com", "glues 'nft'"),
+        ("https://posers.wtnfts.com", "glues 'nft'"),
+    ],
+)
+def test_a_copy_s_name_shape_is_a_caution(origin: str, reason_has: str) -> None:
+    signs = assess_origin(origin)
+    assert [s.severity for s in signs] == ["caution"], [s.reason for s in signs]
+    assert reason_has in signs[0].reason
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://app.gnosis-safe.io",  # a known dapp with a hyphen of its own
+        "https://v3-app.compound.finance",  # a hyphen in a known dapp's subdomain
+        "https://yield.nftx.io",  # "nft" that opens a name, not glued to its end
+        "https://nft.com",
+        "https://the-standard.io",  # a hyphen with no project word, on an ordinary ending
+        "https://baseswap.fi",
+        "https://app.sparkfinance.io",  # holds "sparkfi" (spark.fi) only as part of a word
+        "https://riskymoney.io",  # holds "skymoney" (sky.money) only as part of a word
+        "https://qtcrypto.com",  # ends in crypto.com's letters, dot and all
+    ],
+)
+def test_honest_names_with_the_same_parts_get_no_sign(origin: str) -> None:
+    assert assess_origin(origin) == []
+
+
+@pytest.mark.parametrize(
+    ("origin", "domain"),
+    [
+        ("https://www.harmonyonebridge.com", "harmony.one"),
+        ("https://revokecash-claim.xyz", "revoke.cash"),
+        ("https://pumpfun.app", "pump.fun"),
+    ],
+)
+def test_a_known_domain_without_its_dot_is_danger(origin: str, domain: str) -> None:
+    signs = assess_origin(origin)
+    assert signs[0].severity == "danger"
+    assert any(f"spells {domain}" in s.reason or domain in s.reason for s in signs)
+
+
+@pytest.mark.parametrize(
+    ("origin", "bait"),
+    [
+        ("https://tenset.livemintnfts.com", "mint"),
+        ("https://wallet-newupdate.example.cl", "update"),
+        ("https://www.artgobblers-reveal.com", "reveal"),
+        ("https://tslagive.io", "give"),
+    ],
+)
+def test_more_bait_words(origin: str, bait: str) -> None:
+    signs = assess_origin(origin)
+    assert signs and f"'{bait}'" in signs[0].reason, [s.reason for s in signs]
