@@ -251,3 +251,23 @@ def test_a_known_domain_without_its_dot_is_danger(origin: str, domain: str) -> N
 def test_more_bait_words(origin: str, bait: str) -> None:
     signs = assess_origin(origin)
     assert signs and f"'{bait}'" in signs[0].reason, [s.reason for s in signs]
+
+
+@pytest.mark.parametrize(
+    ("origin", "dapp"),
+    [
+        ("https://walletcelo.com", "Celo"),
+        ("https://sui-network.app", "Sui"),
+        ("https://pepe-claim.org", "Pepe"),
+        ("https://friendtech-points.com", "friend.tech"),
+        ("https://shibarium.site", "Shiba Inu"),
+    ],
+)
+def test_chains_and_tokens_drainers_copy_are_known_by_name(origin: str, dapp: str) -> None:
+    signs = assess_origin(origin)
+    assert signs and any(dapp in s.reason for s in signs), [s.reason for s in signs]
+    assert assess_origin(f"https://app.{registrable_of(dapp)}") == []
+
+
+def registrable_of(name: str) -> str:
+    return next(d for d in known_dapps() if d.name.startswith(name)).domains[0]
