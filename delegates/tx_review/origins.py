@@ -91,6 +91,8 @@ SITE_BUILDERS = (
 _TLD_LABELS = frozenset("com org net io co".split())
 DEEP_LABELS = 4  # more labels than this before the registrable domain: a decoy address
 
+# Letter pairs that read as one letter at a glance ("kubersvvap", "elernent").
+_ASCII_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
 
 
@@ -429,10 +431,21 @@ def _near(part: str, name: str) -> bool:
         return False
     if part.translate(_LEET) == name.translate(_LEET):
         return True
+    folded = _fold(part)
+    return _few_edits(part, name) or (folded != part and _few_edits(folded, _fold(name)))
+
+
+def _few_edits(part: str, name: str) -> bool:
     if part[:1] != name[:1]:
         return False  # "zyberswap" is another dapp, not a typo of "kyberswap"
     limit = 2 if len(name) >= 10 else 1
     return edit_distance(part, name, limit) <= limit
+
+
+def _fold(text: str) -> str:
+    for pair, letter in _ASCII_LOOKALIKES:
+        text = text.replace(pair, letter)
+    return text
 
 
 def _near_inside(label: str, name: str) -> bool:
@@ -472,6 +485,26 @@ def _brand(h: _Host) -> tuple[KnownDapp, bool, bool, bool] | None:
             for word, dapp in names.words.items():
                 if len(word) >= 4 and word in label and _only_affixes(label.replace(word, "", 1)):
                     return dapp, False, True, in_main
+    return _doubled_brand(h)
+
+
+def _doubled_brand(h: _Host) -> tuple[KnownDapp, bool, bool, bool] | None:
+    """A known dapp's name written with a letter doubled in the site's own name ("currve",
+    "oppenseq"): undoubled, it carries or reads like the name."""
+    names = _names()
+    for label in h.main:
+        for m in re.finditer(r"([a-z])\1+", label):
+            fixed = label[: m.start()] + m.group(1) + label[m.end() :]
+            parts = {*fixed.split("-"), fixed.replace("-", "")}
+            for name, dapp in names.names:
+                if any((len(name) >= 4 and name in p) or _near(p, name) for p in parts):
+                    return dapp, True, False, True
+            for word, dapp in names.words.items():
+                if any(
+                    len(word) >= 4 and word in p and _only_affixes(p.replace(word, "", 1))
+                    for p in parts
+                ):
+                    return dapp, False, False, True
     return None
 
 

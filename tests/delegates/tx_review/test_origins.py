@@ -271,3 +271,28 @@ def test_chains_and_tokens_drainers_copy_are_known_by_name(origin: str, dapp: st
 
 def registrable_of(name: str) -> str:
     return next(d for d in known_dapps() if d.name.startswith(name)).domains[0]
+
+
+@pytest.mark.parametrize(
+    ("origin", "dapp"),
+    [
+        ("https://metarnask.io", "MetaMask"),  # "rn" for "m"
+        ("https://kybersvvap.com", "KyberSwap"),  # "vv" for "w"
+        ("https://clecentraland.org", "Decentraland"),  # "cl" for "d"
+        ("https://bluur.io", "Blur"),  # a doubled letter
+        ("https://currve.org", "Curve"),
+        ("https://oppenseq.com", "OpenSea"),  # a doubled letter and a changed one
+    ],
+)
+def test_a_known_name_spelled_with_look_alike_or_doubled_letters_is_flagged(
+    origin: str, dapp: str
+) -> None:
+    signs = assess_origin(origin)
+    assert any(f"reads like {dapp}" in s.reason for s in signs), [s.reason for s in signs]
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://app.apeswap.finance", "https://muuu.finance", "https://oooo.money"]
+)
+def test_doubled_letters_of_honest_dapps_read_like_no_known_name(origin: str) -> None:
+    assert assess_origin(origin) == []
