@@ -261,6 +261,8 @@ def test_more_bait_words(origin: str, bait: str) -> None:
         ("https://pepe-claim.org", "Pepe"),
         ("https://friendtech-points.com", "friend.tech"),
         ("https://shibarium.site", "Shiba Inu"),
+        ("https://mutantapeyachtclub.io", "Yuga Labs"),
+        ("https://y00ts-migrate.com", "DeGods"),
     ],
 )
 def test_chains_and_tokens_drainers_copy_are_known_by_name(origin: str, dapp: str) -> None:
