@@ -40,7 +40,7 @@ BAIT_WORDS = (
     "validate", "rectify", "mint", "free", "sync", "drop", "refund", "migrate", "recover",
     "unlock", "verify", "official", "event", "promo", "gift", "prize", "winner", "mining",
     "miner", "secure", "auth", "support", "account", "connect", "dapps", "revoke", "update",
-    "upgrade", "reveal", "give",
+    "upgrade", "reveal", "give", "eligible", "eligibility", "checker", "allocation",
 )  # fmt: skip
 _SHORT_BAIT = 4
 # Weaker lures: on their own they say little ("nft" is in many honest names), so they count

@@ -246,6 +246,8 @@ def test_a_known_domain_without_its_dot_is_danger(origin: str, domain: str) -> N
         ("https://wallet-newupdate.example.cl", "update"),
         ("https://www.artgobblers-reveal.com", "reveal"),
         ("https://tslagive.io", "give"),
+        ("https://check-eligibility.network", "eligibility"),
+        ("https://airchecker.app", "checker"),
     ],
 )
 def test_more_bait_words(origin: str, bait: str) -> None:
