@@ -22,6 +22,12 @@ from functools import cache
 from app.lookalike import MAX_HOST, edit_distance, host_of, skeleton
 from app.review_types import Severity
 from delegates.tx_review.known_dapps import KnownDapp, by_domain, known_dapps
+from delegates.tx_review.name_shapes import (
+    dotless_domain,
+    glued_nft,
+    hyphen_on_cheap_ending,
+    hyphen_project_word,
+)
 from delegates.tx_review.suffixes import public_suffix as _public_suffix
 from delegates.tx_review.suffixes import registrable
 from delegates.tx_review.threat_lists import bundled_domains, listed_domain
@@ -33,7 +39,8 @@ BAIT_WORDS = (
     "airdrop", "claim", "reward", "giveaway", "bonus", "whitelist", "presale", "restore",
     "validate", "rectify", "mint", "free", "sync", "drop", "refund", "migrate", "recover",
     "unlock", "verify", "official", "event", "promo", "gift", "prize", "winner", "mining",
-    "miner", "secure", "auth", "support", "account", "connect", "dapps", "revoke",
+    "miner", "secure", "auth", "support", "account", "connect", "dapps", "revoke", "update",
+    "upgrade", "reveal", "give", "eligible", "eligibility", "checker", "allocation",
 )  # fmt: skip
 _SHORT_BAIT = 4
 # Weaker lures: on their own they say little ("nft" is in many honest names), so they count
@@ -84,6 +91,8 @@ SITE_BUILDERS = (
 _TLD_LABELS = frozenset("com org net io co".split())
 DEEP_LABELS = 4  # more labels than this before the registrable domain: a decoy address
 
+# Letter pairs that read as one letter at a glance ("kubersvvap", "elernent").
+_ASCII_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
 
 
@@ -240,10 +249,11 @@ def _assess_host(
     cheap = tld in ABUSED_TLDS
     builder = _builder(h)
     decoy = _decoy_shape(h)
+    shape = _name_shape(h, tld)
     brand = _brand(h)
     if brand is not None:
         dapp, strong, exact, in_main = brand
-        others = bool(bait or builder or decoy or (weak and cheap))
+        others = bool(bait or builder or decoy or shape or (weak and cheap))
         if in_main or others:
             severity: Severity = "danger" if (strong or bait) else "caution"
             also = f" and the bait word '{bait}'" if bait else ""
@@ -263,6 +273,8 @@ def _assess_host(
                 "free mints are how drainers lure people) and is not a dapp Warden knows.",
             )
         )
+    elif shape and not signs:
+        signs.append(OriginSign("caution", f"The site {shown} {shape}."))
     elif tld in SCAM_TLDS and not signs:
         signs.append(
             OriginSign(
@@ -328,12 +340,45 @@ def _imitation(h: _Host, known: Mapping[str, str]) -> OriginSign | None:
                 f"The site {shown} contains {dom} ({whose}) but is really a page of "
                 f"{_shown(h.domain or '')}: the real {dom} is only what ends the address.",
             )
+    spelled = dotless_domain(h.looks, known)
+    if spelled:
+        return OriginSign(
+            "danger",
+            f"The site {shown} spells {spelled} ({known[spelled]}) without its dot, but it "
+            f"is really a page of {_shown(h.domain or '')}.",
+        )
+    return None
+
+
+def _name_shape(h: _Host, tld: str) -> str | None:
+    """How the site's own name is shaped like a copy's (see ``name_shapes``), as a phrase."""
+    main = h.main[0] if h.main else ""
+    word = hyphen_project_word(main)
+    if word:
+        return (
+            f"joins '{word}' to a name with a hyphen ('{main[:40]}'), the way copies of a "
+            "project's site are registered when its own name is taken, and is not a dapp "
+            "Warden knows"
+        )
+    if hyphen_on_cheap_ending(main, tld, ABUSED_TLDS):
+        return (
+            f"has a hyphenated name on a .{tld} address, the kind registered in bulk for "
+            "wallet drainers, and is not a dapp Warden knows"
+        )
+    glued = glued_nft(main)
+    if glued:
+        return (
+            f"glues 'nft' to the end of its name ('{glued}'), the way copies of a collection's "
+            "site are named, and is not a dapp Warden knows"
+        )
     return None
 
 
 def _bait(h: _Host) -> str | None:
     words = _Host.words_of(h.labels)
     compact = _Host.compact_of(h.labels)
+    if any("mint" in c and "nft" in c for c in compact):
+        return "mint"  # "livemintnfts": a mint next to "nft" is a drop, wherever it sits
     for bait in BAIT_WORDS:
         if len(bait) > _SHORT_BAIT:
             if any(bait in c for c in compact):
@@ -386,10 +431,21 @@ def _near(part: str, name: str) -> bool:
         return False
     if part.translate(_LEET) == name.translate(_LEET):
         return True
+    folded = _fold(part)
+    return _few_edits(part, name) or (folded != part and _few_edits(folded, _fold(name)))
+
+
+def _few_edits(part: str, name: str) -> bool:
     if part[:1] != name[:1]:
         return False  # "zyberswap" is another dapp, not a typo of "kyberswap"
     limit = 2 if len(name) >= 10 else 1
     return edit_distance(part, name, limit) <= limit
+
+
+def _fold(text: str) -> str:
+    for pair, letter in _ASCII_LOOKALIKES:
+        text = text.replace(pair, letter)
+    return text
 
 
 def _near_inside(label: str, name: str) -> bool:
@@ -429,6 +485,26 @@ def _brand(h: _Host) -> tuple[KnownDapp, bool, bool, bool] | None:
             for word, dapp in names.words.items():
                 if len(word) >= 4 and word in label and _only_affixes(label.replace(word, "", 1)):
                     return dapp, False, True, in_main
+    return _doubled_brand(h)
+
+
+def _doubled_brand(h: _Host) -> tuple[KnownDapp, bool, bool, bool] | None:
+    """A known dapp's name written with a letter doubled in the site's own name ("currve",
+    "oppenseq"): undoubled, it carries or reads like the name."""
+    names = _names()
+    for label in h.main:
+        for m in re.finditer(r"([a-z])\1+", label):
+            fixed = label[: m.start()] + m.group(1) + label[m.end() :]
+            parts = {*fixed.split("-"), fixed.replace("-", "")}
+            for name, dapp in names.names:
+                if any((len(name) >= 4 and name in p) or _near(p, name) for p in parts):
+                    return dapp, True, False, True
+            for word, dapp in names.words.items():
+                if any(
+                    len(word) >= 4 and word in p and _only_affixes(p.replace(word, "", 1))
+                    for p in parts
+                ):
+                    return dapp, False, False, True
     return None
 
 

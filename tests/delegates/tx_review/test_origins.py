@@ -187,3 +187,116 @@ def test_a_project_word_with_a_doubled_letter_is_a_caution(origin: str, stretche
 )
 def test_ordinary_doubled_letters_are_no_sign(origin: str) -> None:
     assert assess_origin(origin) == []
+
+
+@pytest.mark.parametrize(
+    ("origin", "reason_has"),
+    [
+        ("https://valhalla-nft.com", "joins 'nft'"),
+        ("https://beta-finance.net", "joins 'finance'"),
+        ("https://tensset-io.xyz", "joins 'io'"),
+        ("https://quantitative-dapp.xyz", "joins 'dapp'"),
+        ("https://rekt-skulls.xyz", "hyphenated name on a .xyz address"),
+        ("https://kryptorianft.com", "glues 'nft'"),
+        ("https://posers.wtnfts.com", "glues 'nft'"),
+    ],
+)
+def test_a_copy_s_name_shape_is_a_caution(origin: str, reason_has: str) -> None:
+    signs = assess_origin(origin)
+    assert [s.severity for s in signs] == ["caution"], [s.reason for s in signs]
+    assert reason_has in signs[0].reason
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://app.gnosis-safe.io",  # a known dapp with a hyphen of its own
+        "https://v3-app.compound.finance",  # a hyphen in a known dapp's subdomain
+        "https://yield.nftx.io",  # "nft" that opens a name, not glued to its end
+        "https://nft.com",
+        "https://the-standard.io",  # a hyphen with no project word, on an ordinary ending
+        "https://baseswap.fi",
+        "https://app.sparkfinance.io",  # holds "sparkfi" (spark.fi) only as part of a word
+        "https://riskymoney.io",  # holds "skymoney" (sky.money) only as part of a word
+        "https://qtcrypto.com",  # ends in crypto.com's letters, dot and all
+    ],
+)
+def test_honest_names_with_the_same_parts_get_no_sign(origin: str) -> None:
+    assert assess_origin(origin) == []
+
+
+@pytest.mark.parametrize(
+    ("origin", "domain"),
+    [
+        ("https://www.harmonyonebridge.com", "harmony.one"),
+        ("https://revokecash-claim.xyz", "revoke.cash"),
+        ("https://pumpfun.app", "pump.fun"),
+    ],
+)
+def test_a_known_domain_without_its_dot_is_danger(origin: str, domain: str) -> None:
+    signs = assess_origin(origin)
+    assert signs[0].severity == "danger"
+    assert any(f"spells {domain}" in s.reason or domain in s.reason for s in signs)
+
+
+@pytest.mark.parametrize(
+    ("origin", "bait"),
+    [
+        ("https://tenset.livemintnfts.com", "mint"),
+        ("https://wallet-newupdate.example.cl", "update"),
+        ("https://www.artgobblers-reveal.com", "reveal"),
+        ("https://tslagive.io", "give"),
+        ("https://check-eligibility.network", "eligibility"),
+        ("https://airchecker.app", "checker"),
+    ],
+)
+def test_more_bait_words(origin: str, bait: str) -> None:
+    signs = assess_origin(origin)
+    assert signs and f"'{bait}'" in signs[0].reason, [s.reason for s in signs]
+
+
+@pytest.mark.parametrize(
+    ("origin", "dapp"),
+    [
+        ("https://walletcelo.com", "Celo"),
+        ("https://sui-network.app", "Sui"),
+        ("https://pepe-claim.org", "Pepe"),
+        ("https://friendtech-points.com", "friend.tech"),
+        ("https://shibarium.site", "Shiba Inu"),
+        ("https://mutantapeyachtclub.io", "Yuga Labs"),
+        ("https://y00ts-migrate.com", "DeGods"),
+    ],
+)
+def test_chains_and_tokens_drainers_copy_are_known_by_name(origin: str, dapp: str) -> None:
+    signs = assess_origin(origin)
+    assert signs and any(dapp in s.reason for s in signs), [s.reason for s in signs]
+    assert assess_origin(f"https://app.{registrable_of(dapp)}") == []
+
+
+def registrable_of(name: str) -> str:
+    return next(d for d in known_dapps() if d.name.startswith(name)).domains[0]
+
+
+@pytest.mark.parametrize(
+    ("origin", "dapp"),
+    [
+        ("https://metarnask.io", "MetaMask"),  # "rn" for "m"
+        ("https://kybersvvap.com", "KyberSwap"),  # "vv" for "w"
+        ("https://clecentraland.org", "Decentraland"),  # "cl" for "d"
+        ("https://bluur.io", "Blur"),  # a doubled letter
+        ("https://currve.org", "Curve"),
+        ("https://oppenseq.com", "OpenSea"),  # a doubled letter and a changed one
+    ],
+)
+def test_a_known_name_spelled_with_look_alike_or_doubled_letters_is_flagged(
+    origin: str, dapp: str
+) -> None:
+    signs = assess_origin(origin)
+    assert any(f"reads like {dapp}" in s.reason for s in signs), [s.reason for s in signs]
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://app.apeswap.finance", "https://muuu.finance", "https://oooo.money"]
+)
+def test_doubled_letters_of_honest_dapps_read_like_no_known_name(origin: str) -> None:
+    assert assess_origin(origin) == []
