@@ -84,6 +84,9 @@ class HistoryModel(_ListTableModel[HistoryRow]):
             )
             self.dataChanged.emit(top, bottom)
 
+    def ens_name(self, address: str) -> str:
+        return self._ens.get(address.lower(), "")
+
     def row(self, i: int) -> HistoryRow:
         return self._rows[i]
 
@@ -125,6 +128,8 @@ class HistoryModel(_ListTableModel[HistoryRow]):
             return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "").lower()
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{r.counterparty}\nTransaction {r.tx_hash}"
+            if self.ens_name(r.counterparty) and not r.hidden:
+                tip = f"{self.ens_name(r.counterparty)} (its ENS name resolves to it)\n" + tip
             if not r.amount:
                 tip += "\nNo value moved: a contract call such as an approval or a revoke."
             if r.hidden:
@@ -180,7 +185,15 @@ class HistoryFilter(QSortFilterProxyModel):
         if not self._text:
             return True
         hay = " ".join(
-            (r.counterparty, r.counterparty_name, r.asset, r.tx_hash, r.note, r.status)
+            (
+                r.counterparty,
+                r.counterparty_name,
+                model.ens_name(r.counterparty),
+                r.asset,
+                r.tx_hash,
+                r.note,
+                r.status,
+            )
         ).lower()
         return self._text in hay
 

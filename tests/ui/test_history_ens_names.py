@@ -15,7 +15,7 @@ from app.rows import HistoryRow
 from app.wallet.ens_names import ReverseNames
 from tests.app.wallet.test_ens_names import ALICE, MALLORY, NOBODY, Ens
 from tests.support.anvil import Anvil
-from ui.table_models import HistoryModel
+from ui.table_models import HistoryFilter, HistoryModel
 
 pytestmark = pytest.mark.anvil
 
@@ -59,3 +59,7 @@ def test_the_counterparty_column_shows_verified_names(qapp, anvil: Anvil) -> Non
     assert shown(1) == "0x3C44…93BC"
     assert shown(2) == "Alice (contact)"
     assert shown(3) == "⚠ 0x7099…79C8"  # a poisoning row is never dressed up with a name
+    proxy = HistoryFilter()
+    proxy.setSourceModel(model)
+    proxy.set_text("alice.eth")
+    assert proxy.rowCount() == 2  # the named row and the contact's row (the same address)
