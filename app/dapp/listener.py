@@ -85,6 +85,14 @@ def write_record(path: Path, record: SocketRecord) -> None:
     write_atomic(path, json.dumps(data).encode())
 
 
+def record_token(path: Path, token: str) -> None:
+    """A renewed pairing token (``warden provider pair --renew``): the record, where there
+    is one, pairs with the new token from the next start of the app."""
+    if path.exists():
+        old = read_record(path)
+        write_record(path, SocketRecord(old.port, old.chain_id, token_digest(token)))
+
+
 @dataclass
 class _Running:
     loop: asyncio.AbstractEventLoop

@@ -106,6 +106,11 @@ def cmd_pair(args: argparse.Namespace) -> int:
         token = Permissions(store).pairing_token(renew=args.renew)
     finally:
         store.close()
+    if args.renew:
+        from app.config import default_paths
+        from app.dapp.listener import RECORD_NAME, record_token
+
+        record_token(default_paths().config_dir / RECORD_NAME, token)
     if args.extension:
         import importlib.util
         from pathlib import Path

@@ -230,3 +230,14 @@ def test_an_unreadable_record_is_the_defaults(tmp_path: Path, content: bytes) ->
     path = tmp_path / "dapp-provider.json"
     path.write_bytes(content)
     assert read_record(path) == SocketRecord()
+
+
+def test_a_renewed_token_is_written_to_an_existing_record_only(tmp_path: Path) -> None:
+    from app.dapp.listener import record_token
+
+    path = tmp_path / "dapp-provider.json"
+    record_token(path, "new-token-" * 4)
+    assert not path.exists()  # no record made by the CLI: the app writes it at unlock
+    write_record(path, SocketRecord(port=1300, chain_id=10, token_sha256=token_digest("old")))
+    record_token(path, "new-token-" * 4)
+    assert read_record(path) == SocketRecord(1300, 10, token_digest("new-token-" * 4))
