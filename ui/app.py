@@ -12,9 +12,9 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app import preferences
@@ -30,6 +30,9 @@ from ui.ops import delegates as delegate_ops
 from ui.screens.base import ScreenContext
 from ui.services import AppServices, LateParts
 from ui.tray import CLOSE_QUIT, Notifier, Tray, ask_close_without_tray
+
+if TYPE_CHECKING:
+    from app.dapp.listener import ProviderSocket
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,9 @@ def ui_settings(config_dir: Path) -> QSettings:
 class WardenApp(QObject):
     """Owns the window and decides what locking, closing and notifications do."""
 
+    #: a site asked to connect while locked (from the provider's worker thread)
+    dapp_wants_unlock = Signal()
+
     def __init__(
         self,
         qapp: QApplication,
@@ -71,8 +77,12 @@ class WardenApp(QObject):
         notify_fallback: NotificationBackend | None = None,
         unlock_hint: str = "",
         use_tray: bool = True,
+        dapp_socket: ProviderSocket | None = None,
     ) -> None:
         super().__init__()
+        # The dapp provider's socket, up from start to quit, locked or not, so that a page
+        # cannot tell a locked Warden by a port that does not answer (app/dapp/listener.py).
+        self.dapp_socket = dapp_socket
         self.qapp = qapp
         self._unlock = unlock
         self.services: AppServices | None = None
@@ -101,6 +111,8 @@ class WardenApp(QObject):
             self.tray.show()
         self.notifier = Notifier(self.tray.icon if self.tray else None, notify_fallback)
         self.notifier.open_screen.connect(self.open_screen)
+        if dapp_socket is not None:
+            self._open_dapp_socket(dapp_socket)
         if services is not None:
             self._unlocked(services)
         else:
@@ -151,8 +163,8 @@ class WardenApp(QObject):
         approval = self.dapp_approval = QtApproval(self.window, on_ask=self._dapp_request)
 
         def start() -> int:
-            port = host.start(approval)
-            services.closers.append(host.stop)  # stopped at once if locked meanwhile
+            port = host.start(approval, self.dapp_socket)
+            services.closers.append(host.stop)  # locked at once if locked meanwhile
             return port
 
         def failed(exc: BaseException) -> None:
@@ -168,6 +180,31 @@ class WardenApp(QObject):
         Op(start, lane="network").success(
             lambda port: log.info("dapp provider on loopback port %d", port)
         ).failure(failed).run()
+
+    def _open_dapp_socket(self, socket: ProviderSocket) -> None:
+        """Listen from start; a site that asks to connect while locked brings the window up
+        (a taken port is said again, in the status bar, at unlock)."""
+        self.dapp_wants_unlock.connect(self._dapp_unlock_request)
+        socket.on_locked_request = self.dapp_wants_unlock.emit
+        Op(socket.open, lane="network").failure(
+            lambda e: log.warning("the dapp provider did not start: %s", type(e).__name__)
+        ).run()
+
+    def _dapp_unlock_request(self) -> None:
+        if not self.window.locked:
+            return
+        if not self.window.isVisible() or self.window.isMinimized():
+            from ui.tray import dapp_request_notice
+
+            self.notifier.show(dapp_request_notice())
+        self.show_window()
+        self.window.statusBar().showMessage(
+            "A site asks to connect: unlock Warden to answer.", 60000
+        )
+
+    def close_dapp_socket(self) -> None:
+        if self.dapp_socket is not None:
+            self.dapp_socket.close()
 
     def _dapp_request(self) -> None:
         """A site's request while the window is hidden: a tray notice (the dialog brings the
@@ -269,6 +306,7 @@ class WardenApp(QObject):
     def quit(self) -> None:
         self.window.allow_close = lambda: True
         self.lock(wait=True)
+        self.close_dapp_socket()
         self.window.close()
         self.qapp.quit()
 
@@ -277,7 +315,10 @@ def exec_app(controller: WardenApp, *, minimized: bool = False) -> int:
     install_excepthook()
     if not minimized or controller.tray is None:
         controller.show_window()
-    return int(controller.qapp.exec())
+    try:
+        return int(controller.qapp.exec())
+    finally:
+        controller.close_dapp_socket()
 
 
 def _reload_delegates(controller: WardenApp) -> None:
@@ -370,7 +411,10 @@ def run_gui(*, minimized: bool = False) -> int:
     def unlock(password: str) -> AppServices:
         return user_services(Store.open(paths, password), paths)
 
-    controller = WardenApp(qapp, config_dir=paths.config_dir, unlock=unlock)
+    from app.dapp.listener import RECORD_NAME, ProviderSocket
+
+    socket = ProviderSocket(paths.config_dir / RECORD_NAME)
+    controller = WardenApp(qapp, config_dir=paths.config_dir, unlock=unlock, dapp_socket=socket)
     if plan is not None:
         from ui.first_run import create_in_background
 

@@ -70,6 +70,23 @@ class HistoryModel(_ListTableModel[HistoryRow]):
     COLUMNS = ("Date", "", "Counterparty", "Amount", "Asset", "Status")
     DATE, DIRECTION, COUNTERPARTY, AMOUNT, ASSET, STATUS = range(6)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ens: dict[str, str] = {}  # address (lower case) -> verified primary ENS name
+
+    def set_ens_names(self, names: dict[str, str]) -> None:
+        """Show ``vitalik.eth (0xd8dA…6045)`` for these addresses (names verified forward)."""
+        self._ens = {a.lower(): n for a, n in names.items()}
+        if self._rows:
+            top, bottom = (
+                self.index(0, self.COUNTERPARTY),
+                self.index(len(self._rows) - 1, self.COUNTERPARTY),
+            )
+            self.dataChanged.emit(top, bottom)
+
+    def ens_name(self, address: str) -> str:
+        return self._ens.get(address.lower(), "")
+
     def row(self, i: int) -> HistoryRow:
         return self._rows[i]
 
@@ -88,6 +105,9 @@ class HistoryModel(_ListTableModel[HistoryRow]):
                 return {"in": "↓ In", "out": "↑ Out", "self": "↔ Self"}.get(r.direction, "")
             if col == self.COUNTERPARTY:
                 label = r.counterparty_name or short_address(r.counterparty)
+                ens_name = self._ens.get(r.counterparty.lower()) if not r.hidden else None
+                if ens_name and not r.counterparty_name:
+                    label = f"{ens_name} ({short_address(r.counterparty)})"
                 return f"⚠ {label}" if r.hidden else label
             if col == self.AMOUNT:
                 if not r.amount:  # an approval or a revoke moves no value: never "-0 ETH"
@@ -108,6 +128,8 @@ class HistoryModel(_ListTableModel[HistoryRow]):
             return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "").lower()
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{r.counterparty}\nTransaction {r.tx_hash}"
+            if self.ens_name(r.counterparty) and not r.hidden:
+                tip = f"{self.ens_name(r.counterparty)} (its ENS name resolves to it)\n" + tip
             if not r.amount:
                 tip += "\nNo value moved: a contract call such as an approval or a revoke."
             if r.hidden:
@@ -163,7 +185,15 @@ class HistoryFilter(QSortFilterProxyModel):
         if not self._text:
             return True
         hay = " ".join(
-            (r.counterparty, r.counterparty_name, r.asset, r.tx_hash, r.note, r.status)
+            (
+                r.counterparty,
+                r.counterparty_name,
+                model.ens_name(r.counterparty),
+                r.asset,
+                r.tx_hash,
+                r.note,
+                r.status,
+            )
         ).lower()
         return self._text in hay
 

@@ -1,29 +1,28 @@
-"""The provider as the app runs it: the server on its own event loop in a thread, started
-after unlocking with the app's approval port, stopped on lock and quit, restartable.
+"""The provider as one unlocked session of the app runs it: ``start(approval)`` attaches a
+provider made with the app's approval port to the socket, ``stop()`` (lock, quit) takes it
+away again.
 
-A port another program holds is a ``NetworkError`` that says so and what to do; the app shows
-it and keeps running without the provider."""
+The app hands in its ``ProviderSocket``, which stays up while locked (``listener.py``); a
+host without one (a test, a script) opens a socket of its own and closes it on ``stop``.
+A port another program holds is a ``NetworkError`` that says so and what to do; the app
+shows it and keeps running without the provider."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Callable
 
 from app.dapp.approval import ApprovalPort
+from app.dapp.listener import ProviderSocket
 from app.dapp.provider import DappProvider
-from app.dapp.server import ProviderServer, ServerOptions
-from app.errors import NetworkError
 
 log = logging.getLogger(__name__)
 
-START_TIMEOUT_S = 10.0
-STOP_TIMEOUT_S = 5.0
-
 
 class ProviderHost:
-    """``start(approval)`` listens on 127.0.0.1 and returns the port; ``stop()`` closes it."""
+    """``start(approval)`` answers sites on 127.0.0.1 and returns the port; ``stop()`` ends
+    this session's answers."""
 
     def __init__(
         self,
@@ -35,61 +34,42 @@ class ProviderHost:
         self._token = token
         self._port = port
         self._guard = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._server: ProviderServer | None = None
+        self._socket: ProviderSocket | None = None
+        self._own_socket = False
         self.provider: DappProvider | None = None
 
     @property
     def port(self) -> int | None:
-        """The bound port while running, else None."""
-        server = self._server
-        return server.port if server is not None else None
+        """The bound port while this session's provider answers, else None."""
+        socket = self._socket
+        return socket.port if socket is not None and self.provider is not None else None
 
-    def start(self, approval: ApprovalPort) -> int:
+    def start(self, approval: ApprovalPort, socket: ProviderSocket | None = None) -> int:
         with self._guard:
-            if self._server is not None:
-                return self._server.port
-            port = int(self._port())
+            if self._socket is not None and self.provider is not None:
+                port = self._socket.port
+                if port is not None:
+                    return port
             provider = self._make_provider(approval)
-            server = ProviderServer(provider, ServerOptions(port=port, token=self._token()))
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=loop.run_forever, name="dapp-provider", daemon=True)
-            thread.start()
+            own = socket is None
+            target = socket if socket is not None else ProviderSocket()
             try:
-                asyncio.run_coroutine_threadsafe(server.start(), loop).result(START_TIMEOUT_S)
-            except OSError:
-                _close_loop(loop, thread, server)
-                raise NetworkError(
-                    f"Port {port} on 127.0.0.1 is taken; the dapp provider did not start.",
-                    hint="Close the program that uses it (another Warden or Frame?), or choose "
-                    "another dapp provider port in Settings and lock and unlock Warden.",
-                ) from None
+                port = target.attach(provider, self._token(), int(self._port()))
             except Exception:
-                _close_loop(loop, thread, server)
+                if own:
+                    target.close()
                 raise
-            self._loop, self._thread, self._server = loop, thread, server
-            self.provider = provider
-            return server.port
+            self._socket, self._own_socket, self.provider = target, own, provider
+            return port
 
     def stop(self) -> None:
         with self._guard:
-            loop, thread, server = self._loop, self._thread, self._server
-            self._loop = self._thread = self._server = None
-            self.provider = None
-        if loop is not None and thread is not None and server is not None:
-            _close_loop(loop, thread, server)
-            log.info("dapp provider stopped")
-
-
-def _close_loop(
-    loop: asyncio.AbstractEventLoop, thread: threading.Thread, server: ProviderServer
-) -> None:
-    try:
-        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(STOP_TIMEOUT_S)
-    except Exception:
-        log.warning("the dapp provider did not stop cleanly", exc_info=True)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(STOP_TIMEOUT_S)
-    if not thread.is_alive():
-        loop.close()
+            socket, own, provider = self._socket, self._own_socket, self.provider
+            self._socket, self.provider = None, None
+        if socket is None:
+            return
+        if own:
+            socket.close()
+        else:
+            socket.detach(provider)
+            log.info("dapp provider locked")

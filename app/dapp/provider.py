@@ -111,8 +111,11 @@ class DappProvider:
             raise ProviderRpcError(4200, REFUSED[method])
         handler = _METHODS.get(method)
         if handler is not None:
-            return handler(self, origin, params)
+            return getattr(self, handler)(origin, params)
         if method in READ_ONLY:
+            # Only a connected site reads the chain through Warden: an answer or an error here
+            # would otherwise tell a site that is not connected whether Warden is unlocked.
+            self._connected(origin)
             return proxy(self._client(origin), method, list(params))
         raise unsupported(method)
 
@@ -378,15 +381,17 @@ def _internal(what: str, exc: Exception) -> ProviderRpcError:
     return ProviderRpcError(INTERNAL_ERROR, f"{what}. Details are in Warden.")
 
 
-_METHODS: dict[str, Callable[[DappProvider, str, Any], Any]] = {
-    "eth_accounts": DappProvider.eth_accounts,
-    "eth_requestAccounts": DappProvider.eth_request_accounts,
-    "wallet_getPermissions": DappProvider.wallet_get_permissions,
-    "wallet_requestPermissions": DappProvider.wallet_request_permissions,
-    "wallet_revokePermissions": DappProvider.wallet_revoke_permissions,
-    "wallet_switchEthereumChain": DappProvider.wallet_switch_chain,
-    "wallet_addEthereumChain": DappProvider.wallet_add_chain,
-    "eth_sendTransaction": DappProvider.eth_send_transaction,
-    "personal_sign": DappProvider.personal_sign,
-    "eth_signTypedData_v4": DappProvider.sign_typed_data_v4,
+# method -> the name of the provider's method that answers it (looked up on the instance,
+# so the provider answering while Warden is locked can answer differently)
+_METHODS: dict[str, str] = {
+    "eth_accounts": "eth_accounts",
+    "eth_requestAccounts": "eth_request_accounts",
+    "wallet_getPermissions": "wallet_get_permissions",
+    "wallet_requestPermissions": "wallet_request_permissions",
+    "wallet_revokePermissions": "wallet_revoke_permissions",
+    "wallet_switchEthereumChain": "wallet_switch_chain",
+    "wallet_addEthereumChain": "wallet_add_chain",
+    "eth_sendTransaction": "eth_send_transaction",
+    "personal_sign": "personal_sign",
+    "eth_signTypedData_v4": "sign_typed_data_v4",
 }

@@ -10,6 +10,7 @@ The provider's methods block (they wait for the user), so they run on worker thr
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -61,7 +62,21 @@ class ProviderServer:
         # paired sockets, by the origins whose events they forward (accountsChanged, ...)
         self._watchers: dict[str, set[web.WebSocketResponse]] = {}
         self.port = options.port
+        self._token_digest = token_digest(options.token)
         provider.subscribe(self._on_event)
+
+    def set_provider(self, provider: DappProvider) -> None:
+        """Answer with ``provider`` from now on (the app swaps the unlocked provider and the
+        locked one; the socket stays up)."""
+        provider.subscribe(self._on_event)
+        self.provider = provider
+
+    def set_token_digest(self, digest: bytes) -> None:
+        """Pair with the token whose SHA-256 is ``digest`` (known while locked, from the
+        socket's record, without knowing the token itself)."""
+        if len(digest) != hashlib.sha256().digest_size:
+            raise ValueError("A pairing token digest is 32 bytes.")
+        self._token_digest = digest
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -130,7 +145,9 @@ class ProviderServer:
         return name in LOOPBACK_HOSTS and port == str(self.port)
 
     def _paired(self, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(str(token).encode(), self.options.token.encode())
+        if not token or len(token) > 256:
+            return False
+        return hmac.compare_digest(token_digest(str(token)), self._token_digest)
 
     # -- HTTP ------------------------------------------------------------------------------------
     async def _http(self, request: web.Request) -> web.Response:
@@ -234,6 +251,11 @@ class ProviderServer:
         if not self._watch(ws, payload.get("origin")):
             return _error(rid, ProviderRpcError(INVALID_REQUEST, "Not an origin to watch."))
         return {"jsonrpc": "2.0", "id": rid, "result": True}
+
+
+def token_digest(token: str) -> bytes:
+    """SHA-256 of a pairing token: what the server compares (and what may be kept on disk)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
 
 
 def _error(rid: Any, exc: ProviderRpcError) -> dict[str, Any]:

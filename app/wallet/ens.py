@@ -17,6 +17,8 @@ from app.wallet.chain import ChainClient
 ENS_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e"
 RESOLVER_OF = bytes.fromhex("0178b8bf")  # resolver(bytes32)
 ADDR_OF = bytes.fromhex("3b3b57de")  # addr(bytes32)
+NAME_OF = bytes.fromhex("691f3431")  # name(bytes32), on the resolver of a reverse node
+MAX_NAME_ANSWER_BYTES = 32 * 16  # offset, length, and a name of at most 255 bytes (padded)
 ZERO = "0x" + "00" * 20
 MAX_NAME_CHARS = 255
 
@@ -80,3 +82,30 @@ def resolve(client: ChainClient, name: str, *, registry: str = ENS_REGISTRY) -> 
             hint="Ask the recipient for their 0x address.",
         )
     return to_checksum_address(address)
+
+
+def reverse_node(address: str) -> bytes:
+    """ENSIP-3: the node of ``<address, lower-case hex without 0x>.addr.reverse``."""
+    return namehash(to_checksum_address(address)[2:].lower() + ".addr.reverse")
+
+
+def reverse(client: ChainClient, address: str, *, registry: str = ENS_REGISTRY) -> str | None:
+    """The primary ENS name of ``address``, only if that name resolves forward to the same
+    address (a reverse record alone is anyone's claim); None when there is no such name.
+    A node that answers nonsense is NetworkError; a name that is not valid is None."""
+    address = to_checksum_address(address)
+    node = reverse_node(address)
+    registry = to_checksum_address(registry)
+    resolver = _address_call(client, registry, RESOLVER_OF, node, "the reverse resolver")
+    if resolver.lower() == ZERO:
+        return None
+    answer = client.call({"to": resolver, "data": NAME_OF + encode(["bytes32"], [node])})
+    if not answer or len(answer) > MAX_NAME_ANSWER_BYTES or len(answer) % 32:
+        return None
+    try:
+        (claimed,) = decode(["string"], answer)
+        name = normalize(str(claimed))
+        forward = resolve(client, name, registry=registry)
+    except (InvalidInput, ValueError, UnicodeDecodeError):  # eth_abi's errors are ValueErrors
+        return None
+    return name if forward == address else None

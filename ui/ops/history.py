@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import weakref
+from typing import Any
+
 from app.rows import HistoryRow
 from app.wallet import replace
+from app.wallet.ens_names import ReverseNames
 from app.wallet.history_view import history_rows
 from app.wallet.services import PreparedSend
 from ui.ops.core import Op
@@ -19,6 +23,31 @@ def rows(sv: AppServices, account: str | None = None, limit: int = LIMIT) -> lis
 
 def load(sv: AppServices, account: str | None = None, limit: int = LIMIT) -> Op[list[HistoryRow]]:
     return Op(lambda: rows(sv, account, limit), lane="store")
+
+
+# one cache per unlocked store: forgotten with it at lock
+_NAMES: weakref.WeakKeyDictionary[Any, ReverseNames] = weakref.WeakKeyDictionary()
+
+
+def ens_names(sv: AppServices, shown: list[HistoryRow]) -> Op[dict[str, str]]:
+    """The verified primary ENS names of the counterparties in ``shown`` (network pool; an
+    empty answer on any failure, and for a network without ENS)."""
+    addresses = [r.counterparty for r in shown if not r.hidden and not r.counterparty_name]
+
+    def work() -> dict[str, str]:
+        wallet = sv.wallet
+        if wallet is None or not addresses:
+            return {}
+        cache = _NAMES.get(sv.store)
+        if cache is None:
+            cache = _NAMES.setdefault(sv.store, ReverseNames())
+        try:
+            client = wallet.client
+        except Exception:  # no node now: bare addresses
+            return {}
+        return cache.names(client, addresses)
+
+    return Op(work, lane="network")
 
 
 def prepare_replacement(sv: AppServices, tx_hash: str, cancel: bool) -> Op[PreparedSend]:

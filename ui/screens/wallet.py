@@ -307,6 +307,11 @@ class WalletScreen(Screen):
         def got(rows: list[HistoryRow]) -> None:
             if self._is_current(acc):
                 self._got_history(rows)
+                history_ops.ens_names(self.services, rows).success(named).run()
+
+        def named(names: dict[str, str]) -> None:
+            if self._is_current(acc) and names:
+                self.history_model.set_ens_names(names)
 
         history_ops.load(self.services, acc.address).success(got).failure(self._failed).run()
 

@@ -82,7 +82,11 @@ def register(sub: Any) -> None:
     pair = ps.add_parser(
         "pair", help="print the pairing token; --extension DIR builds the extension"
     )
-    pair.add_argument("--extension", metavar="DIR", help="write the unpacked extension here")
+    pair.add_argument(
+        "--extension",
+        metavar="DIR",
+        help="write the unpacked extension to DIR/chromium, DIR/firefox",
+    )
     pair.add_argument("--port", type=int, default=1248)
     pair.add_argument("--renew", action="store_true", help="make a new token (unpairs the old)")
     pair.set_defaults(func=cmd_pair)
@@ -102,6 +106,11 @@ def cmd_pair(args: argparse.Namespace) -> int:
         token = Permissions(store).pairing_token(renew=args.renew)
     finally:
         store.close()
+    if args.renew:
+        from app.config import default_paths
+        from app.dapp.listener import RECORD_NAME, record_token
+
+        record_token(default_paths().config_dir / RECORD_NAME, token)
     if args.extension:
         import importlib.util
         from pathlib import Path
@@ -114,8 +123,12 @@ def cmd_pair(args: argparse.Namespace) -> int:
             raise InvalidInput("The extension's files are not installed with this Warden.")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        out = module.build(Path(args.extension), token=token, port=args.port)
-        print(f"Extension written to {out}; load it unpacked in your browser.")
+        built = module.build_all(Path(args.extension), token=token, port=args.port)
+        print(
+            f"Extension written to {built['chromium']} (Chromium, Chrome, Brave, Edge: "
+            f"chrome://extensions, Load unpacked) and {built['firefox']} (Firefox: "
+            "about:debugging, This Firefox, Load Temporary Add-on, its manifest.json)."
+        )
     else:
         print(token)
     return 0

@@ -518,17 +518,33 @@ def cmd_history(args: argparse.Namespace) -> int:
                 for note in r.asked + r.notes:
                     print(f"warden: {note}", file=sys.stderr)
         rows = history.list_history(store, chain_id=info.chain_id, limit=args.limit)
+        names = _ens_names(client, rows) if scan else {}  # without a scan, no node call
         with store.session() as s:
-            print_history(s, rows, info.native_symbol, info.chain_id)
+            print_history(s, rows, info.native_symbol, info.chain_id, names)
     finally:
         store.close()
     return 0
 
 
-def print_history(session: Any, rows: list[Any], native_symbol: str, chain_id: int) -> None:
+def _ens_names(client: Any, rows: list[Any]) -> dict[str, str]:
+    """Verified primary ENS names of the counterparties (none on any failure)."""
+    from app.wallet.ens_names import ReverseNames
+
+    others = [r.recipient if r.direction == "out" else r.sender for r in rows]
+    return ReverseNames().names(client, [o for o in others if o])
+
+
+def print_history(
+    session: Any,
+    rows: list[Any],
+    native_symbol: str,
+    chain_id: int,
+    names: dict[str, str] | None = None,
+) -> None:
     from app.wallet import tokens
     from app.wallet.addresses import short
     from app.wallet.amounts import format_amount
+    from app.wallet.ens_names import labelled
 
     known = {t.address.lower(): t for t in tokens.list_tokens(session, chain_id)}
     if not rows:
@@ -541,7 +557,8 @@ def print_history(session: Any, rows: list[Any], native_symbol: str, chain_id: i
         when = r.timestamp.strftime("%Y-%m-%d %H:%M") if r.timestamp else "-"
         arrow = {"in": "<-", "out": "->", "self": "<>"}.get(r.direction, "  ")
         print(
-            f"{when}  {short(r.account)} {arrow} {short(other or '')}  {amount} {symbol}"
+            f"{when}  {short(r.account)} {arrow} {labelled(other or '', (names or {}).get(other))}"
+            f"  {amount} {symbol}"
             f"  {r.status}  {r.tx_hash[:12]}…"
         )
 

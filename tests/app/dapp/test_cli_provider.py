@@ -54,7 +54,9 @@ def test_warden_provider_headless(
     token = capsys.readouterr().out.strip()
     assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)
     assert main(["provider", "pair", "--extension", str(tmp_path / "ext")]) == 0
-    assert json.loads((tmp_path / "ext" / "config.json").read_text())["token"] == token
+    for browser in ("chromium", "firefox"):
+        config = tmp_path / "ext" / browser / "config.json"
+        assert json.loads(config.read_text())["token"] == token
     assert main(["provider", "sites"]) == 0
     assert "No site is connected" in capsys.readouterr().out
 

@@ -126,15 +126,19 @@ def test_a_thousand_request_burst_is_rate_limited_without_harming_the_app(
     statuses = [running.post(body, token=None)[0] for _ in range(1000)]
     assert statuses.count(429) > 0 and statuses.count(200) > 0
     # The paired extension is counted apart, and the server still answers it.
+    running.call("eth_requestAccounts")
     assert running.call("eth_blockNumber")["result"].startswith("0x")
 
 
 def test_read_only_calls_reach_the_node_and_unknown_chains_are_4902(
     running: RunningServer,
 ) -> None:
+    # a site that is not connected reads nothing through Warden (whether it could would
+    # tell it that Warden is unlocked)
+    assert _code(running.call("eth_getBalance", ADDR0, "latest")) == 4100
+    running.call("eth_requestAccounts")
     balance = running.call("eth_getBalance", ADDR0, "latest")["result"]
     assert int(balance, 16) > 0
-    running.call("eth_requestAccounts")
     assert _code(running.call("wallet_switchEthereumChain", {"chainId": "0x999999"})) == 4902
     assert running.call("wallet_switchEthereumChain", {"chainId": hex(31337)})["result"] is None
 
