@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ class HistoryChain:
     token: str
     forwarder: str
     expected: list[Expected] = field(default_factory=list)
+    nodes: list[Anvil] = field(default_factory=list)
 
     def rpc(self, method: str, *params: Any, timeout: float = 600) -> Any:
         body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
@@ -49,6 +51,9 @@ class HistoryChain:
         if "error" in out:
             raise RuntimeError(out["error"])
         return out["result"]
+
+    def height(self) -> int:
+        return int(self.rpc("eth_blockNumber"), 16)
 
     def mine(self, blocks: int) -> None:
         if blocks > 0:
@@ -89,9 +94,23 @@ def forwarder_code(to: str) -> str:
     return "0x" + init + runtime
 
 
-def build(node: Anvil, *, blocks: int, transfers: int, seed: int = 17) -> HistoryChain:
+def build(
+    node: Anvil,
+    *,
+    blocks: int,
+    transfers: int,
+    seed: int = 17,
+    segment: int = 0,
+    fork: Callable[[Anvil, int], Anvil] | None = None,
+) -> HistoryChain:
     """Deploy a token and a forwarder, then ``transfers`` transfers (every kind in turn) at
-    random heights, the chain padded with empty blocks to ``blocks`` in all."""
+    random heights, the chain padded with empty blocks to ``blocks`` in all.
+
+    With ``segment`` and ``fork``, every ``segment`` blocks the chain moves on to a new node
+    that forks the last one at its head (``fork(node, height)``): anvil keeps each past state
+    whole, so one node's archive grows with the square of its length; a chain of nodes, each
+    answering for its own blocks and passing older questions up, keeps it linear. The last
+    node is ``chain.node``; all of them are in ``chain.nodes``."""
     from app.wallet.demo import deploy_demo_token
 
     w3 = Web3(Web3.HTTPProvider(node.url))
@@ -99,17 +118,31 @@ def build(node: Anvil, *, blocks: int, transfers: int, seed: int = 17) -> Histor
     deployed = w3.eth.wait_for_transaction_receipt(
         w3.eth.send_transaction({"from": BANK, "data": forwarder_code(ACCOUNT)})  # type: ignore[typeddict-item]
     )
-    chain = HistoryChain(node, token, str(deployed["contractAddress"]))
+    chain = HistoryChain(node, token, str(deployed["contractAddress"]), nodes=[node])
     # The account needs tokens to send some: the first "token out" follows a "token in".
     rng = random.Random(seed)
     start = int(w3.eth.block_number)
     room = max(0, blocks - start - transfers)
     heights = sorted(rng.sample(range(room), transfers)) if room >= transfers else [0] * transfers
     at = 0
+
+    def advance(to: int) -> None:
+        """Mine up to chain height ``to``, moving on to a forked node at each boundary."""
+        while True:
+            height = chain.height()
+            boundary = (height // segment + 1) * segment if segment and fork else None
+            if boundary is None or boundary > to:
+                chain.mine(to - height)
+                return
+            chain.mine(boundary - height)
+            assert fork is not None
+            chain.node = fork(chain.node, boundary)
+            chain.nodes.append(chain.node)
+
     for n, gap in enumerate(heights):
-        chain.mine(gap - at)
+        advance(chain.height() + gap - at)
         at = gap
         kind = KINDS[n % len(KINDS)]
         chain.send(kind, n + 1 if kind == "token out" else 10**15 + n)
-    chain.mine(blocks - int(w3.eth.block_number))
+    advance(blocks)
     return chain
