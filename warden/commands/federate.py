@@ -244,10 +244,12 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """This wallet's training examples, anonymized (feedback_records scrubs every text)."""
+    """This wallet's training examples through the anonymization layer, with the names of its
+    accounts, contacts and labels (``models.federated.examples.prepare_examples``)."""
     from app.errors import InvalidInput
-    from models.training.feedback import feedback_records
+    from models.federated.examples import prepare_examples
 
+    names: list[str] = []
     if args.feedback is not None:
         try:
             rows = [(str(k), dict(p)) for k, p in json.loads(args.feedback.read_text())]
@@ -258,18 +260,19 @@ def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
             ) from e
     else:
         from app.config import default_paths
+        from models.remote_config import known_names
         from models.training.feedback import load_feedback
         from warden.context import open_store
 
         store = open_store(default_paths().ensure(), write=False)
         try:
             rows = load_feedback(store)
+            names = known_names(store)
         finally:
             store.close()
-    try:
-        records = feedback_records(rows)
-    except (KeyError, TypeError, ValueError) as e:
-        raise InvalidInput("Some feedback rows are malformed.", hint="Nothing was started.") from e
+    records, dropped = prepare_examples(rows, names)
+    if dropped:
+        print(f"{dropped} feedback item(s) left out (a secret, or unreadable)", flush=True)
     if not records:
         raise InvalidInput(
             "There is no feedback to learn from yet.",
