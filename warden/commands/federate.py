@@ -281,6 +281,27 @@ def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
     return records
 
 
+def _from_settings(args: argparse.Namespace, node: Path) -> None:
+    """Without an address: the federation the user chose in Settings, if any (so a machine
+    takes part with no window open)."""
+    from app.config import default_paths
+    from models.federated import optin
+    from warden.context import open_store
+
+    paths = default_paths()
+    if not paths.store_file.exists():
+        return
+    store = open_store(paths.ensure(), write=False)
+    try:
+        choice = optin.load(store)
+    finally:
+        store.close()
+    if choice is not None:
+        args.address = choice.address
+        args.ca = optin.write_ca(node, choice)
+        args.epsilon_ceiling = choice.epsilon_ceiling
+
+
 def cmd_join(args: argparse.Namespace) -> int:
     from app.errors import InvalidInput, NetworkError
     from models.federated import certs, processes
@@ -291,10 +312,13 @@ def cmd_join(args: argparse.Namespace) -> int:
         keys = certs.make_node_keys(node)
         print(f"public key for the federation's operator: {keys.public}")
         return 0
+    if not args.address and args.ca is None:
+        _from_settings(args, node)
     if not args.address or args.ca is None:
         raise InvalidInput(
             "Give the federation's HOST:PORT and its CA certificate (--ca).",
-            hint="The operator of the federation gives you both.",
+            hint="The operator of the federation gives you both, or turn on Settings -> "
+            "'Help improve the model'.",
         )
     host, port = processes.parse_address(args.address)
     if not (node / certs.NODE_KEY).exists():
@@ -377,16 +401,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_leave(args: argparse.Namespace) -> int:
     from app.errors import InvalidInput
+    from models.federated.optin import stop_node
 
     node = (args.node or _default("node")).resolve()
-    try:
-        pid = int((node / PID_FILE).read_text().strip())
-    except (OSError, ValueError):
-        raise InvalidInput("This node is not taking part.", hint="Nothing to stop.") from None
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        (node / PID_FILE).unlink(missing_ok=True)
-    _mark(node, left=True)
+    if not (node / PID_FILE).exists():
+        raise InvalidInput("This node is not taking part.", hint="Nothing to stop.")
+    stop_node(node)
     print("left the federation; the data and privacy ledger stay in", node)
     return 0
