@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from models.federated.synthetic import synthetic_feedback
 
@@ -119,16 +120,32 @@ def run(args: argparse.Namespace, work: Path) -> int:
     if serve.returncode != 0:
         print(err.strip()[-2000:], file=sys.stderr)
         print(f"serve exited {serve.returncode}; logs in {state} and each node folder")
-    report = json.loads((state / "report.json").read_text() or "{}")
-    print("\nround  seconds  epsilon per client")
-    for r in report.get("rounds", []):
+    print_figures(state, nodes, args.rounds)
+    print(f"\nwhole run: {time.monotonic() - started:.0f} s")
+    return serve.returncode
+
+
+def print_figures(state: Path, nodes: list[Path], rounds: int) -> None:
+    """The round table (server report and each client's own ledger) and the adoption table."""
+    report = _read(state / "report.json")
+    done = {r["round"]: r for r in report.get("rounds", [])}
+    spent = [_status(n).get("rounds", []) for n in nodes]
+    print("\nround  seconds  server: epsilon per client  clients' own ledgers")
+    for rnd in range(1, rounds + 1):
+        own = ", ".join(
+            next((f"{e['epsilon']:.2f}" for e in rows if e.get("round") == rnd), "-")
+            for rows in spent
+        )
+        r = done.get(rnd)
+        if r is None:
+            print(f"{rnd:5d}  {'-':>7}  not aggregated (too few replies)  {own}")
+            continue
         eps = ", ".join(f"{e:.2f}" for e in r["epsilon"])
-        print(f"{r['round']:5d}  {r['seconds']:7.1f}  {eps}")
+        print(f"{rnd:5d}  {r['seconds']:7.1f}  {eps:27s}  {own}")
     print("\nclient  held-out  aggregate loss  local loss  adopted  epsilon")
     for i, node in enumerate(nodes):
-        try:
-            st = json.loads((node / "status.json").read_text())
-        except (OSError, ValueError):
+        st = _status(node)
+        if not st:
             print(f"{i:6d}  (no status)")
             continue
         print(
@@ -136,8 +153,18 @@ def run(args: argparse.Namespace, work: Path) -> int:
             f"  {st.get('local_loss', float('nan')):10.4f}  {str(st.get('adopted')):7s}"
             f"  {st.get('epsilon', float('nan')):.2f}"
         )
-    print(f"\nwhole run: {time.monotonic() - started:.0f} s")
-    return serve.returncode
+
+
+def _status(node: Path) -> dict[str, Any]:
+    return _read(node / "status.json")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 if __name__ == "__main__":
