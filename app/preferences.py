@@ -10,8 +10,9 @@ here adds its field.
 
 Values live in the ``preferences`` table (``app.store.schema.Preference``: key -> JSON).
 Structured records that share that table are owned by their own modules and are not declared
-here: the spend policy (``app/policy.py``), the model per task (``models/choice.py``) and the
-remote model host (``models/remote_config.py``).
+here: the spend policy (``app/policy.py``), the model per task (``models/choice.py``), the
+remote model host (``models/remote_config.py``) and the federation opt-in
+(``models/federated/optin.py``).
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ Two ways to run it:
 
 - ``warden train federated`` (``simulate``): the older in-process simulation on 127.0.0.1.
 
+Taking part is opt-in (Settings -> "Help improve the model", kept by ``optin``; ``warden
+federate join`` without an address reads it). Every example passes the anonymization layer
+with the wallet's names before it is written for the node and again in the ClientApp
+(``examples``); an example holding a phrase or a key is dropped whole.
+
 Never imported at app start-up. torch, opacus and flwr are imported inside functions only (they
 are the optional ``train`` extra); ``params``, ``privacy`` and ``ledger`` hold the light parts.
 """

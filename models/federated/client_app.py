@@ -5,7 +5,8 @@ the SecAgg+ stages that only exchange keys stay quick, and torch is loaded only 
 to score. What it reads, from the node's folder (``node_config["data"]``):
 
 - ``examples.json``: this wallet's training examples, anonymized by ``join`` before they were
-  written (``models.training.feedback.feedback_records`` scrubs every text);
+  written (``models.federated.examples.prepare_examples``, with the wallet's names), and
+  passed through the same layer again here before anything is tokenized (``_records``);
 - ``ledger.json``: the privacy spent so far (``ledger.PrivacyLedger``);
 - ``local.npz``: the adapter this wallet uses now, the one an aggregate has to beat.
 
@@ -54,7 +55,10 @@ class AdapterClient:
         self.ceiling = ceiling
 
     def _records(self) -> list[Any]:
+        """The examples, through the anonymization layer once more: whatever wrote the file,
+        an example with a secret is not trained on and identifying values are placeholders."""
         from app.errors import InvalidInput
+        from models.federated.examples import scrub_records
 
         try:
             records = json.loads((self.folder / EXAMPLES).read_text())
@@ -63,8 +67,12 @@ class AdapterClient:
                 "This node has no examples to learn from.",
                 hint="Run 'warden federate join' again; it prepares them.",
             ) from e
-        if not isinstance(records, list) or not records:
-            raise InvalidInput("This node has no examples to learn from.")
+        records = scrub_records(records) if isinstance(records, list) else []
+        if not records:
+            raise InvalidInput(
+                "This node has no examples to learn from.",
+                hint="Run 'warden federate join' again; it prepares them.",
+            )
         return records
 
     def fit(self, parameters: list[Any], config: dict[str, Any]) -> tuple[list[Any], int, dict]:
@@ -149,10 +157,9 @@ class AdapterClient:
         return 0.0, max(1, len(held)), {"adopted": float(adopted)}
 
 
-def make_app() -> Any:
-    """The ClientApp (SecAgg+ mod first); the generated app module calls this."""
-    from flwr.client import ClientApp, NumPyClient
-    from flwr.client.mod import secaggplus_mod
+def client_fn(context: Any) -> Any:
+    """The Flower client for one message: this node's folder and ceiling from its config."""
+    from flwr.client import NumPyClient
 
     class Client(NumPyClient):  # type: ignore[misc]
         def __init__(self, inner: AdapterClient) -> None:
@@ -164,9 +171,14 @@ def make_app() -> Any:
         def evaluate(self, parameters: list[Any], config: dict[str, Any]) -> Any:
             return self.inner.evaluate(parameters, config)
 
-    def client_fn(context: Any) -> Any:
-        folder = Path(str(context.node_config["data"]))
-        ceiling = float(context.node_config.get("epsilon-ceiling", 8.0))
-        return Client(AdapterClient(folder, context.run_config, ceiling)).to_client()
+    folder = Path(str(context.node_config["data"]))
+    ceiling = float(context.node_config.get("epsilon-ceiling", 8.0))
+    return Client(AdapterClient(folder, context.run_config, ceiling)).to_client()
+
+
+def make_app() -> Any:
+    """The ClientApp (SecAgg+ mod first); the generated app module calls this."""
+    from flwr.client import ClientApp
+    from flwr.client.mod import secaggplus_mod
 
     return ClientApp(client_fn=client_fn, mods=[secaggplus_mod])

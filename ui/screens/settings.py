@@ -1,5 +1,5 @@
 """Settings: networks and RPC URLs, notifications, start at login, keep in tray, idle lock,
-backups with progress, change password, connected sites."""
+backups with progress, change password, connected sites, helping improve the model."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from ui.ops import settings as settings_ops
 from ui.preference_form import PreferenceForm
 from ui.rows import NetworkRow
 from ui.screens.base import Screen, ScreenContext
+from ui.screens.federate_settings import FederateSettings
 from ui.widgets import BusyLine, Card, error_label, muted, show_message
 
 
@@ -122,6 +123,11 @@ class SettingsScreen(Screen):
         self.sites = ConnectedSites(lambda: self.services)
         sites.body.addWidget(self.sites)
         grid.addWidget(sites, 2, 0, 1, 2)
+        # Federated learning, opt-in
+        fed = Card("Help improve the model")
+        self.federate = FederateSettings(lambda: self.services)
+        fed.body.addWidget(self.federate)
+        grid.addWidget(fed, 3, 0, 1, 2)
         self.outer.addLayout(grid, 1)
         self.error = error_label()
         self.outer.addWidget(self.error)
@@ -129,6 +135,7 @@ class SettingsScreen(Screen):
 
     def refresh(self) -> None:
         self.sites.refresh()
+        self.federate.refresh()
         settings_ops.load_page(self.services).success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, data: tuple[list[NetworkRow], dict[str, preferences.Value], bool]) -> None:

@@ -244,10 +244,12 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """This wallet's training examples, anonymized (feedback_records scrubs every text)."""
+    """This wallet's training examples through the anonymization layer, with the names of its
+    accounts, contacts and labels (``models.federated.examples.prepare_examples``)."""
     from app.errors import InvalidInput
-    from models.training.feedback import feedback_records
+    from models.federated.examples import prepare_examples
 
+    names: list[str] = []
     if args.feedback is not None:
         try:
             rows = [(str(k), dict(p)) for k, p in json.loads(args.feedback.read_text())]
@@ -258,24 +260,46 @@ def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
             ) from e
     else:
         from app.config import default_paths
+        from models.remote_config import known_names
         from models.training.feedback import load_feedback
         from warden.context import open_store
 
         store = open_store(default_paths().ensure(), write=False)
         try:
             rows = load_feedback(store)
+            names = known_names(store)
         finally:
             store.close()
-    try:
-        records = feedback_records(rows)
-    except (KeyError, TypeError, ValueError) as e:
-        raise InvalidInput("Some feedback rows are malformed.", hint="Nothing was started.") from e
+    records, dropped = prepare_examples(rows, names)
+    if dropped:
+        print(f"{dropped} feedback item(s) left out (a secret, or unreadable)", flush=True)
     if not records:
         raise InvalidInput(
             "There is no feedback to learn from yet.",
             hint="Mark a few explanations as helpful or correct a few intent parses first.",
         )
     return records
+
+
+def _from_settings(args: argparse.Namespace, node: Path) -> None:
+    """Without an address: the federation the user chose in Settings, if any (so a machine
+    takes part with no window open)."""
+    from app.config import default_paths
+    from models.federated import optin
+    from warden.context import open_store
+
+    paths = default_paths()
+    if not paths.store_file.exists():
+        return
+    store = open_store(paths.ensure(), write=False)
+    try:
+        choice = optin.load(store)
+    finally:
+        store.close()
+    if choice is not None:
+        args.address = choice.address
+        args.ca = optin.write_ca(node, choice)
+        args.epsilon_ceiling = choice.epsilon_ceiling
 
 
 def cmd_join(args: argparse.Namespace) -> int:
@@ -288,10 +312,13 @@ def cmd_join(args: argparse.Namespace) -> int:
         keys = certs.make_node_keys(node)
         print(f"public key for the federation's operator: {keys.public}")
         return 0
+    if not args.address and args.ca is None:
+        _from_settings(args, node)
     if not args.address or args.ca is None:
         raise InvalidInput(
             "Give the federation's HOST:PORT and its CA certificate (--ca).",
-            hint="The operator of the federation gives you both.",
+            hint="The operator of the federation gives you both, or turn on Settings -> "
+            "'Help improve the model'.",
         )
     host, port = processes.parse_address(args.address)
     if not (node / certs.NODE_KEY).exists():
@@ -374,16 +401,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_leave(args: argparse.Namespace) -> int:
     from app.errors import InvalidInput
+    from models.federated.optin import stop_node
 
     node = (args.node or _default("node")).resolve()
-    try:
-        pid = int((node / PID_FILE).read_text().strip())
-    except (OSError, ValueError):
-        raise InvalidInput("This node is not taking part.", hint="Nothing to stop.") from None
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        (node / PID_FILE).unlink(missing_ok=True)
-    _mark(node, left=True)
+    if not (node / PID_FILE).exists():
+        raise InvalidInput("This node is not taking part.", hint="Nothing to stop.")
+    stop_node(node)
     print("left the federation; the data and privacy ledger stay in", node)
     return 0
