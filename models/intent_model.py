@@ -20,6 +20,12 @@ from models.reply import ChatModel
 from models.settings import GenerationOptions
 
 POOL_FILE = Path(__file__).resolve().parent / "data" / "intents_dev.jsonl"
+# The LoRA adapter fine-tuned for this prompt (``models/training/intent_train.py``). It is used
+# for the action choice only when it beats the untrained base on the hand-written held-out
+# split in model-only action accuracy (``bench/intents.py``; figures in
+# ``models/shipped/MODEL_CARD.md``); until then this stays False and the base answers.
+ACTION_ADAPTER = Path(__file__).resolve().parent / "shipped" / "warden-intent-action.lora.gguf"
+USE_ACTION_ADAPTER = False
 SYSTEM = (
     "Tell which wallet action one request asks for. Actions: send (tokens to someone), swap "
     "(one token for another), balance, add_contact, explain_tx (a past transaction), revoke "
@@ -69,6 +75,11 @@ def messages_for(sentence: str, k: int = 4) -> list[dict[str, str]]:
         msgs.append({"role": "assistant", "content": json.dumps({"action": action})})
     msgs.append({"role": "user", "content": sentence})
     return msgs
+
+
+def action_adapter() -> Path | None:
+    """The adapter the action choice should load over the bundled base, or ``None``."""
+    return ACTION_ADAPTER if USE_ACTION_ADAPTER and ACTION_ADAPTER.is_file() else None
 
 
 def model_action(model: ChatModel, sentence: str, *, timeout_s: float = 30.0) -> str | None:

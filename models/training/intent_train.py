@@ -141,6 +141,8 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(export_adapter(args.work / "parent" / "adapter", out / ADAPTER_FILE))
     if (args.work / "child" / "model").exists():
         print(export_child(args.work / "child" / "model", out / CHILD_FILE))
+        small = out / CHILD_FILE.replace("Q8_0", "Q5_1")
+        print(export_child(args.work / "child" / "model", small, kind="Q5_1"))
 
 
 def cmd_data(args: argparse.Namespace) -> None:
