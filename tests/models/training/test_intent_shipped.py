@@ -63,3 +63,18 @@ def test_the_shipped_model_names_an_action_of_the_schema(shipped_model: Any) -> 
     if action_adapter() is not None:
         assert kind == "send"
     assert model_action(shipped_model, "how much link do i have") in ACTIONS
+
+
+def test_the_bundled_model_is_asked_through_the_adapter_when_it_is_switched_on(
+    local_model: LocalModel,
+) -> None:
+    from models.intent_model import for_action_choice
+
+    chosen = for_action_choice(local_model)
+    if action_adapter() is None:
+        assert chosen is local_model
+    else:
+        assert chosen is not local_model and chosen.entry.adapter is not None
+        assert chosen.entry.adapter.path == str(action_adapter())
+        assert for_action_choice(local_model) is chosen  # one instance, loaded once
+        assert for_action_choice(chosen) is chosen  # a model with an adapter stays as it is
