@@ -70,8 +70,8 @@ def _amount(rng: random.Random) -> tuple[str, str]:
     """(as written, as labelled)."""
     kind = rng.randint(0, 9)
     if kind <= 3:
-        n = str(rng.randint(1, 999))
-        return n, n
+        digits = str(rng.randint(1, 999))
+        return digits, digits
     if kind <= 5:
         s = f"{rng.randint(0, 40)}.{rng.randint(1, 99):d}".rstrip("0")
         return s, s
