@@ -131,8 +131,12 @@ def _copy_metadata(reader: Any, writer: Any, overrides: dict[str, Any]) -> None:
             writer.add_string(key, str(value))
 
 
-def export_child(model_dir: Path, out_file: Path, *, quantize: bool = True) -> Path:
-    """The distilled child (safetensors) -> a full GGUF model with the base's metadata."""
+def export_child(
+    model_dir: Path, out_file: Path, *, quantize: bool = True, kind: str = "Q8_0"
+) -> Path:
+    """The distilled child (safetensors) -> a full GGUF model with the base's metadata.
+    ``kind``: the quantization of the matrices when ``quantize`` (Q8_0, or Q5_1 / Q5_0 for a
+    smaller file)."""
     import gguf
     from safetensors.numpy import load_file
 
@@ -152,8 +156,9 @@ def export_child(model_dir: Path, out_file: Path, *, quantize: bool = True) -> P
         {"llama.block_count": n_layers, "general.name": f"Warden child ({n_layers} layers)"},
     )
     q = gguf.GGMLQuantizationType
+    mat = q[kind] if quantize else q.F16
     emb = tensors["model.embed_tokens.weight"].astype(np.float32)
-    _add(writer, "token_embd.weight", emb, q.Q8_0 if quantize else q.F16)
+    _add(writer, "token_embd.weight", emb, mat)
     _add(writer, "output_norm.weight", tensors["model.norm.weight"].astype(np.float32), q.F32)
     for key in sorted(tensors, key=_natural):
         m = _LAYER.search(key)
@@ -163,8 +168,7 @@ def export_child(model_dir: Path, out_file: Path, *, quantize: bool = True) -> P
         w = _maybe_permute(name, tensors[key].astype(np.float32), heads)
         # Q8_0: the fully fine-tuned child's weights do not survive Q4_1 (measured: the Q4_1
         # file answered garbage where the F16 and Q8_0 files match torch).
-        kind = q.F32 if w.ndim == 1 else (q.Q8_0 if quantize else q.F16)
-        _add(writer, f"blk.{m.group(1)}.{name}.weight", w, kind)
+        _add(writer, f"blk.{m.group(1)}.{name}.weight", w, q.F32 if w.ndim == 1 else mat)
     _write(writer)
     return out_file
 

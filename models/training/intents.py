@@ -1,4 +1,7 @@
-"""Intent-parsing examples: a sentence a user types, and the wallet action it means.
+"""Intent-parsing examples in the first schema, kept for the older ``warden train data``.
+
+The action schema (ten actions) has its own generator: ``models.training.intent_actions``.
+Here: a sentence a user types, and the wallet action it means.
 
 Actions follow the runtime's ``models.intents.INTENT_SCHEMA`` (send, swap, add_contact,
 check_balance, explain_last_tx, clarify; ``chain`` is null when the sentence names none).
