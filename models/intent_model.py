@@ -25,7 +25,7 @@ POOL_FILE = Path(__file__).resolve().parent / "data" / "intents_dev.jsonl"
 # The LoRA adapter fine-tuned for this prompt (``models/training/intent_train.py``). It is used
 # for the action choice only when it beats the untrained base on the hand-written held-out
 # split in model-only action accuracy (``bench/intents.py``; figures in
-# ``models/shipped/MODEL_CARD.md``); until then this stays False and the base answers.
+# ``models/shipped/MODEL_CARD.md``); set it to False when a retrained one does not.
 ACTION_ADAPTER = Path(__file__).resolve().parent / "shipped" / "warden-intent-action.lora.gguf"
 USE_ACTION_ADAPTER = True  # measured: 0.802 vs the base's 0.687 on the 131 held-out rows
 SYSTEM = (
