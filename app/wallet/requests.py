@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -457,22 +458,43 @@ class RequestPipeline:
                     t.status = "failed"
                     t.note = reason[:500]
 
-    def track(self, request_id: int, wait_s: float = 30.0, poll_s: float = 1.0) -> Sent:
-        """Wait up to ``wait_s`` for the receipt (network lane)."""
+    def track(
+        self,
+        request_id: int,
+        wait_s: float = 30.0,
+        poll_s: float = 1.0,
+        stop: threading.Event | None = None,
+    ) -> Sent:
+        """Wait up to ``wait_s`` for the receipt, or until ``stop`` is set (network lane)."""
         with self.store.session() as s:
             row = self._row(s, request_id)
             tx_hash, nonce = str(row.tx_hash), int(row.nonce or 0)
         status, block = sender.track(
-            self.store, self.client, tx_hash, wait_s=wait_s, poll_s=poll_s, bus=self.bus
+            self.store,
+            self.client,
+            tx_hash,
+            wait_s=wait_s,
+            poll_s=poll_s,
+            bus=self.bus,
+            stop=stop,
         )
         return Sent(request_id, tx_hash, nonce, status, block)
 
-    def send_confirmed(self, request_id: int, *, wait_s: float = 30.0, poll_s: float = 1.0) -> Sent:
-        """Every step after the user's yes, in order, on the calling thread."""
+    def send_confirmed(
+        self,
+        request_id: int,
+        *,
+        wait_s: float = 30.0,
+        poll_s: float = 1.0,
+        stop: threading.Event | None = None,
+    ) -> Sent:
+        """Every step after the user's yes, in order, on the calling thread. ``stop`` (a
+        Ctrl-C) ends the wait for the receipt; the steps before it finish first, so a stop
+        never lands inside a write."""
         self.sign(request_id, self.pending_nonce(request_id))
         self.broadcast(request_id)
         self.mark_sent(request_id)
-        return self.track(request_id, wait_s, poll_s)
+        return self.track(request_id, wait_s, poll_s, stop)
 
     # -- after a crash ------------------------------------------------------------------------
     def resume(self, request_id: int) -> str:

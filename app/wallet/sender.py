@@ -7,6 +7,7 @@ nothing and the next ``refresh_pending`` finds out what became of it.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from sqlalchemy import select
@@ -118,8 +119,10 @@ def track(
     wait_s: float = 60.0,
     poll_s: float = 1.0,
     bus: EventBus | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[str, int | None]:
-    """Poll until the transaction reaches a final status or ``wait_s`` passes; record it."""
+    """Poll until the transaction reaches a final status, ``wait_s`` passes or ``stop`` is
+    set (the CLI's Ctrl-C: checked between polls, never inside a write); record it."""
     with store.session() as s:
         row = s.scalars(
             select(Transfer).where(
@@ -136,7 +139,10 @@ def track(
         status, block = check_status(client, tx_hash, sender, nonce)
         if status != PENDING or time.monotonic() >= deadline:
             break
-        time.sleep(poll_s)
+        if stop is None:
+            time.sleep(poll_s)
+        elif stop.wait(poll_s):
+            break
     _set_status(store, client.chain_id, tx_hash, status, block=block)
     if status == "dropped":
         # The node forgot it and the nonce is still unused on chain: give the nonce back (if

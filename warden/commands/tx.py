@@ -5,7 +5,11 @@ any send. Also the review-confirm-send steps ``warden send`` shares with them.""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -112,13 +116,40 @@ def review_and_send(
             print("Not sent.")
             return 1, None
     pipeline.confirm(prepared, confirmation)
+    stop = threading.Event()
+    result = None
     try:
-        result = pipeline.send_confirmed(prepared.request_id, wait_s=wait)
-    except KeyboardInterrupt:
+        with ctrl_c_sets(stop):
+            result = pipeline.send_confirmed(prepared.request_id, wait_s=wait, stop=stop)
+    except KeyboardInterrupt:  # a second Ctrl-C, or one off the main thread
+        stop.set()
+    if result is None or (stop.is_set() and result.status == "pending"):
         print(interrupted_message(store, prepared.request_id), file=sys.stderr)
         return 130, None
     print(f"Transaction {result.tx_hash} (nonce {result.nonce}): {result.status}")
     return (0 if result.status in ("confirmed", "pending") else 1), result
+
+
+@contextlib.contextmanager
+def ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
+    """While sending, the first Ctrl-C sets ``stop`` instead of raising where it lands: a
+    KeyboardInterrupt inside a database commit left the store's connection checked out, and
+    the message that follows waited on it. Signing and broadcasting finish (seconds at most);
+    the wait for the receipt ends at its next poll. A second Ctrl-C raises as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def interrupted_message(store: Any, request_id: int) -> str:
