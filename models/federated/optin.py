@@ -13,7 +13,6 @@ Pure Python with ``cryptography`` (a core dependency): no flwr, no torch.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import signal
@@ -23,6 +22,7 @@ from typing import Any, Protocol
 
 from app.errors import InvalidInput
 from app.store.schema import Preference
+from models.federated.ledger import read_json
 
 PREF_KEY = "federation.optin"
 PID_FILE = "join.pid"
@@ -174,7 +174,7 @@ class Spent:
 def privacy_spent(node: Path) -> Spent:
     """Epsilon from the node's privacy ledger (opacus's accountant, when installed; else the
     figure the ClientApp last wrote in its status)."""
-    status = _read_json(node / "status.json")
+    status = read_json(node / "status.json")
     rounds = len(status.get("rounds", []) or [])
     delta = status.get("delta")
     epsilon = float(status.get("epsilon", 0.0) or 0.0)
@@ -183,7 +183,7 @@ def privacy_spent(node: Path) -> Spent:
         try:
             from models.federated.ledger import PrivacyLedger
 
-            raw = _read_json(ledger)
+            raw = read_json(ledger)
             book = PrivacyLedger.open(ledger, float(raw["delta"]))
             epsilon, delta = book.epsilon(), book.delta
         except (ImportError, InvalidInput, KeyError, TypeError, ValueError):
@@ -216,7 +216,7 @@ def stop_node(node: Path) -> bool:
     except (OSError, ValueError):
         (node / PID_FILE).unlink(missing_ok=True)
     if node.exists():
-        write_json(node / "status.json", _read_json(node / "status.json") | {"left": True})
+        write_json(node / "status.json", read_json(node / "status.json") | {"left": True})
     return stopped
 
 
@@ -235,11 +235,3 @@ def leave(store: _Store, node: Path | None = None) -> bool:
     stopped = stop_node(node or node_folder())
     clear(store)
     return stopped
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}

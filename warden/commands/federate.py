@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from models.federated.ledger import read_json  # json and os only: light at start-up
+
 NEEDS = ("torch", "transformers", "peft", "flwr", "opacus")
 PID_FILE = "join.pid"
 
@@ -202,7 +204,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             time.sleep(3)
     finally:
         processes.stop(link)
-    figures = _read_json(report)
+    figures = read_json(report)
     _print_rounds(figures)
     summary = {
         "run": run_id,
@@ -233,14 +235,6 @@ def _print_rounds(figures: dict[str, Any]) -> None:
         print(
             f"aggregate adopted by {ev['adopted']} of {ev['clients']} clients (own held-out data)"
         )
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -379,7 +373,7 @@ def cmd_join(args: argparse.Namespace) -> int:
 def _mark(node: Path, **changes: Any) -> None:
     from models.federated.ledger import write_json
 
-    write_json(node / "status.json", _read_json(node / "status.json") | changes)
+    write_json(node / "status.json", read_json(node / "status.json") | changes)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -387,11 +381,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     node = (args.node or _default("node")).resolve()
     state = (args.state or _default("server")).resolve()
     if (node / "status.json").exists() or args.node:
-        st = _read_json(node / "status.json")
+        st = read_json(node / "status.json")
         st["running"] = (node / PID_FILE).exists()
         out["node"] = st
     if (state / "status.json").exists() or args.state:
-        out["server"] = _read_json(state / "status.json") or _read_json(state / "report.json")
+        out["server"] = read_json(state / "status.json") or read_json(state / "report.json")
     if not out:
         print("Not taking part in any federation ('warden federate join' to take part).")
         return 0
