@@ -26,18 +26,11 @@ WHERE_TO_CONFIRM = {
 def open_wallet(network: str | None) -> tuple[Any, Any]:
     """(store, wallet) when there is an unlocked wallet; (None, None) without one. The wallet
     connects to the node on first use, so a node that is down only costs the balances."""
-    from app.config import default_paths
-    from app.errors import StoreLocked
-    from app.store import Store
-    from warden.context import open_store
+    from warden.context import open_store_if_any
 
-    paths = default_paths()
-    if not Store.exists(paths):
-        return None, None
-    try:
-        store = open_store(paths, write=False)
-    except StoreLocked as exc:
-        log.info("ask without the wallet: %s", exc)
+    store = open_store_if_any()
+    if store is None:
+        log.info("ask without the wallet: none, or it stays locked")
         return None, None
     from app import preferences
     from app.wallet import networks

@@ -87,6 +87,19 @@ def open_store(
     return store
 
 
+def open_store_if_any(paths: Paths | None = None) -> Store | None:
+    """The user's store to read, when there is one and it unlocks (keyring, environment or
+    terminal); None when there is no wallet or it stays locked. For commands that work
+    without a wallet and use it when there is one (``warden intent``, ``warden ask``)."""
+    paths = paths or default_paths()
+    if not Store.exists(paths):
+        return None
+    try:
+        return open_store(paths, write=False)
+    except StoreLocked:
+        return None
+
+
 def _open(paths: Paths, password: str | None) -> Store:
     if password is not None:
         return Store.open(paths, password)

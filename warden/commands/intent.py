@@ -106,21 +106,17 @@ def _wallet(args: argparse.Namespace) -> Any:
     if args.no_wallet:
         return None
     from app.config import default_paths
-    from app.errors import StoreLocked
     from app.store import Store
-    from warden.context import open_store
+    from warden.context import open_store_if_any
 
     paths = default_paths()
-    if not Store.exists(paths):
-        return None
-    try:
-        return open_store(paths, write=False)
-    except StoreLocked:
+    store = open_store_if_any(paths)
+    if store is None and Store.exists(paths):
         print(
             "note: the wallet is locked, so its contacts and tokens are not used",
             file=sys.stderr,
         )
-        return None
+    return store
 
 
 def cmd_intent(args: argparse.Namespace) -> int:
