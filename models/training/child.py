@@ -1,16 +1,26 @@
 """``warden train child``: knowledge distillation of the fine-tuned parent into a smaller child.
 
-The child is the parent with 12 of its 30 decoder layers, taken evenly from bottom to top and
-initialised from the parent's weights (as DistilBERT took every other layer of BERT), with the
-parent's embeddings, final norm and tied output head. 12 layers make it about 53 % of the
-parent's parameters (the target is at most 60 %; 15 layers would be 60.5 %). It is trained on
-the parent's logits (KL divergence at temperature T) plus the task's cross-entropy.
+The child is the parent with 12 of its 30 decoder layers, initialised from the parent's weights,
+with the parent's embeddings, final norm and tied output head (kept frozen, so the child
+answers in the parent's own output space). 12 layers make it about 53 % of the parent's
+parameters (the target is at most 60 %; 15 layers would be 60.5 %).
+
+Which layers: the first quarter and the rest from the top ("head-tail"), not every
+other layer as DistilBERT took from BERT. Before any training (``bench/child_layers.py``, 24
+intent prompts, the bundled model as teacher), the head-tail child's last hidden state was 0.61
+cosine-similar to the full model's and its answer KL 9.1, against 0.20 and 16.6 for evenly
+spaced layers: in this model the top layers carry the answer format, the middle ones repeat.
+
+It is trained on the parent's logits at the answer (KL divergence at temperature T), the
+task's cross-entropy, and the cosine distance of its last hidden state to the parent's at every
+prompt position (as DistilBERT), which teaches it to read the prompt, not only to answer.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +29,15 @@ from models.training.loop import TrainConfig, load_tokenizer, train
 from models.training.parent import load_parent
 
 CHILD_LAYERS = 12
+HIDDEN_WEIGHT = 1.0  # the weight of the hidden-state term beside KD and cross-entropy
 
 
 def layer_plan(parent_layers: int, child_layers: int) -> list[int]:
-    """Evenly spaced parent layers, always keeping the first and the last."""
+    """The first quarter of the child's layers from the bottom, the rest from the top."""
     if child_layers >= parent_layers:
         return list(range(parent_layers))
-    step = (parent_layers - 1) / (child_layers - 1)
-    return [round(i * step) for i in range(child_layers)]
+    head = max(1, child_layers // 4)
+    return list(range(head)) + list(range(parent_layers - (child_layers - head), parent_layers))
 
 
 def make_child(parent: Any, child_layers: int = CHILD_LAYERS) -> Any:
@@ -43,6 +54,8 @@ def make_child(parent: Any, child_layers: int = CHILD_LAYERS) -> Any:
         child.config.layer_types = [child.config.layer_types[i] for i in keep]
     for p in child.parameters():
         p.requires_grad_(True)
+    for p in child.get_input_embeddings().parameters():
+        p.requires_grad_(False)  # tied to the head: the parent's output space stays
     return child
 
 
@@ -63,6 +76,7 @@ def train_child(
     child = make_child(teacher, child_layers)
     work = out_dir / "child"
     records = read_jsonl(data_dir / "train.jsonl")
+    cfg = replace(cfg, hidden_weight=cfg.hidden_weight or HIDDEN_WEIGHT)
     losses = train(
         child, tok, records, cfg, work / "checkpoint.pt", teacher=teacher, desc="child (KD)"
     )

@@ -3,8 +3,11 @@
 Loss is computed on the answer tokens only (the prompt is context, not a target), and the
 language-model head runs only on those positions: on a CPU the 49k-word head is a large part
 of each step. With a teacher, the loss is ``alpha * T^2 * KL(teacher_T || student_T) +
-(1 - alpha) * cross-entropy`` (Hinton et al.). A checkpoint (trainable weights, optimizer,
-step, data order) is written every ``save_every`` steps and picked up again on restart.
+(1 - alpha) * cross-entropy`` (Hinton et al.), plus, if ``hidden_weight`` is set, that weight
+times the cosine distance of the student's last hidden state to the teacher's at every position
+(Sanh et al., DistilBERT): a dense signal where the answer alone is a few tokens. A checkpoint
+(trainable weights, optimizer, step, data order) is written every ``save_every`` steps and
+picked up again on restart.
 """
 
 from __future__ import annotations
@@ -90,11 +93,19 @@ def collate(
     return ids, labels, mask
 
 
-def answer_logits(model: Any, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor) -> Any:
-    """Logits at the given (row, position) pairs only: the head skips the prompt."""
+def hidden_and_logits(
+    model: Any, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor
+) -> tuple[Any, Any]:
+    """The last hidden state at every position, and logits at the given (row, position)
+    pairs only: the head skips the prompt."""
     inner = model.get_decoder() if hasattr(model, "get_decoder") else model.model
     hidden = inner(input_ids=ids, attention_mask=mask).last_hidden_state
-    return model.get_output_embeddings()(hidden[pos[:, 0], pos[:, 1]])
+    return hidden, model.get_output_embeddings()(hidden[pos[:, 0], pos[:, 1]])
+
+
+def answer_logits(model: Any, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor) -> Any:
+    """Logits at the given (row, position) pairs only."""
+    return hidden_and_logits(model, ids, mask, pos)[1]
 
 
 @dataclass
@@ -108,6 +119,7 @@ class TrainConfig:
     save_every: int = 20
     temperature: float = 2.0
     alpha: float = 0.5  # share of the distillation term when a teacher is given
+    hidden_weight: float = 0.0  # with a teacher: weight of the last-hidden-state cosine term
 
 
 def train(
@@ -163,11 +175,11 @@ def train(
         target = labels[:, 1:]
         pos = (target != IGNORE).nonzero()
         gold = target[pos[:, 0], pos[:, 1]]
-        logits = answer_logits(model, ids, mask, pos)
+        hidden, logits = hidden_and_logits(model, ids, mask, pos)
         loss = F.cross_entropy(logits, gold)
         if teacher is not None:
             with torch.no_grad():
-                t_logits = answer_logits(teacher, ids, mask, pos)
+                t_hidden, t_logits = hidden_and_logits(teacher, ids, mask, pos)
             t = cfg.temperature
             kl = F.kl_div(
                 F.log_softmax(logits / t, -1),
@@ -176,15 +188,20 @@ def train(
                 reduction="batchmean",
             )
             loss = cfg.alpha * t * t * kl + (1 - cfg.alpha) * loss
+            if cfg.hidden_weight:
+                real = mask.bool()
+                cos = F.cosine_similarity(hidden[real], t_hidden[real], dim=-1)
+                loss = loss + cfg.hidden_weight * (1 - cos).mean()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
         opt.zero_grad(set_to_none=True)
-        losses.append(float(loss))
-        bar.set_postfix(loss=f"{float(loss):.3f}")
+        value = float(loss.detach())
+        losses.append(value)
+        bar.set_postfix(loss=f"{value:.3f}")
         if on_step:
-            on_step(step, float(loss))
+            on_step(step, value)
         if (step + 1) % cfg.save_every == 0 or step + 1 == cfg.steps:
             save_checkpoint(model, opt, sched, step + 1, losses, rng, ckpt)
     model.eval()
