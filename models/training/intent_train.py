@@ -7,8 +7,10 @@ from ``models.training.intent_actions`` (never a hand-written held-out row or a 
 one); a generated validation split is drawn from another random stream.
 
     python -m models.training.intent_train data   [--work build/intent-training]
-    python -m models.training.intent_train parent [--steps 300 --batch 8]   # LoRA, resumable
-    python -m models.training.intent_train child  [--steps 200 --batch 8]   # 12 layers, KD
+    python -m models.training.intent_train parent [--steps 200 --batch 8]   # LoRA, resumable
+    python -m models.training.intent_train child  [--steps 200 --batch 8]   # 12 layers, KD + hidden
+
+The same steps are ``warden train intent data|parent|child|export``.
     python -m models.training.intent_train export                           # GGUF files
 """
 
@@ -22,8 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from app.fileio import write_atomic
-from models.intent_model import messages_for
-from models.training.intent_actions import generate, heldout_filter
 
 REPO = Path(__file__).resolve().parents[2]
 HELDOUT = REPO / "models" / "data" / "intents_heldout.jsonl"
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 def record(row: dict[str, Any]) -> dict[str, Any]:
     """A labelled row as a training chat: the runtime's prompt and its answer."""
+    from models.intent_model import messages_for
+
     return {
         "task": "intent_action",
         "messages": messages_for(row["text"]),
@@ -45,6 +47,8 @@ def record(row: dict[str, Any]) -> dict[str, Any]:
 
 def splits(n_train: int = 4000, n_val: int = 300) -> tuple[list[Any], list[Any]]:
     """Generated (train, validation) rows: disjoint, neither near a hand-written held-out row."""
+    from models.training.intent_actions import generate, heldout_filter
+
     exclude = heldout_filter(HELDOUT)
     seen: set[str] = set()
     train = generate(n_train, TRAIN_SEED, exclude=exclude, seen=seen)
@@ -110,7 +114,12 @@ def cmd_child(args: argparse.Namespace) -> None:
     from models.training.parent import load_parent
 
     cfg = TrainConfig(
-        steps=args.steps, batch_size=args.batch, lr=args.lr, max_len=args.max_len, save_every=10
+        steps=args.steps,
+        batch_size=args.batch,
+        lr=args.lr,
+        max_len=args.max_len,
+        save_every=10,
+        hidden_weight=args.hidden_weight,
     )
     tok = load_tokenizer()
     teacher = load_parent(args.work / "parent" / "adapter").eval()
@@ -149,29 +158,38 @@ def cmd_data(args: argparse.Namespace) -> None:
     print(json.dumps(build(args.work, args.train, args.val)))
 
 
-def main(argv: list[str] | None = None) -> None:
-    import torch
-
-    torch.set_num_threads(2)  # a shared 2-core machine
-    logging.basicConfig(level=logging.INFO)
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
+def configure(ap: argparse.ArgumentParser) -> None:
+    """The steps and their options, on ``ap`` (this module's own parser, or the CLI's)."""
+    sub = ap.add_subparsers(dest="intent_cmd", metavar="STEP", required=True)
     for name in ("data", "parent", "child", "export"):
         p = sub.add_parser(name)
         p.add_argument("--work", type=Path, default=DEFAULT_WORK)
-        p.add_argument("--steps", type=int, default=300)
+        p.add_argument("--steps", type=int, default=200)
         p.add_argument("--batch", type=int, default=8)
-        p.add_argument("--lr", type=float, default=1e-3 if name == "parent" else 3e-4)
+        p.add_argument("--lr", type=float, default=2e-3 if name == "parent" else 3e-4)
         p.add_argument("--max-len", type=int, default=384)
         p.add_argument("--rank", type=int, default=8)
-        p.add_argument("--first-layer", type=int, default=10)
-        p.add_argument("--layers", type=int, default=12)
+        p.add_argument("--first-layer", type=int, default=20, help="parent: first LoRA layer")
+        p.add_argument("--layers", type=int, default=12, help="child: layers kept")
+        p.add_argument("--hidden-weight", type=float, default=1.0, help="child: hidden-state term")
         p.add_argument("--train", type=int, default=4000)
         p.add_argument("--val", type=int, default=300)
-    args = ap.parse_args(argv)
-    {"data": cmd_data, "parent": cmd_parent, "child": cmd_child, "export": cmd_export}[args.cmd](
-        args
-    )
+
+
+def run(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.INFO)
+    if args.intent_cmd in ("parent", "child"):
+        import torch
+
+        torch.set_num_threads(2)  # a shared 2-core machine
+    steps = {"data": cmd_data, "parent": cmd_parent, "child": cmd_child, "export": cmd_export}
+    steps[args.intent_cmd](args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    configure(ap)
+    run(ap.parse_args(argv))
 
 
 if __name__ == "__main__":

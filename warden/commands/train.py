@@ -1,4 +1,4 @@
-"""``warden train data|parent|child|export|personalize`` and ``warden eval``.
+"""``warden train data|parent|child|export|personalize|intent`` and ``warden eval``.
 
 Each step is one command with a fixed seed, a progress bar and a resumable checkpoint in the
 work folder (``build/training`` by default). torch, transformers and peft are imported inside
@@ -62,6 +62,13 @@ def register(sub: Any) -> None:
     t.add_argument("--adapter", type=Path, default=SHIPPED_ADAPTER, help="adapter to start from")
     t.add_argument("--out", type=Path, default=None, help="where to write the personal adapter")
     t.set_defaults(func=cmd_personalize)
+    t = tsub.add_parser(
+        "intent", help="fine-tune the action choice of 'warden intent': data|parent|child|export"
+    )
+    from models.training.intent_train import configure
+
+    configure(t)
+    t.set_defaults(func=cmd_intent)
     from models.federated.cli import register as register_federated
 
     register_federated(tsub)
@@ -160,6 +167,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         done.append(SHIPPED_ADAPTER)
     for path in done:
         print(f"{path}  {path.stat().st_size / 1_048_576:.1f} MB")
+    return 0
+
+
+def cmd_intent(args: argparse.Namespace) -> int:
+    """``models.training.intent_train`` under ``warden train intent`` (its own options)."""
+    if args.intent_cmd in ("parent", "child"):
+        _need_torch()
+    from models.training.intent_train import run
+
+    run(args)
     return 0
 
 
