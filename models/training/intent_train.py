@@ -9,9 +9,10 @@ one); a generated validation split is drawn from another random stream.
     python -m models.training.intent_train data   [--work build/intent-training]
     python -m models.training.intent_train parent [--steps 200 --batch 8]   # LoRA, resumable
     python -m models.training.intent_train child  [--steps 200 --batch 8]   # 12 layers, KD + hidden
-
-The same steps are ``warden train intent data|parent|child|export``.
     python -m models.training.intent_train export                           # GGUF files
+    python -m models.training.intent_train val --of base|parent|child       # validation split
+
+The same steps are ``warden train intent data|parent|child|export|val``.
 """
 
 from __future__ import annotations
@@ -154,6 +155,15 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(export_child(args.work / "child" / "model", small, kind="Q5_1"))
 
 
+def cmd_val(args: argparse.Namespace) -> None:
+    from models.training.intent_val import load, score
+    from models.training.loop import load_tokenizer
+
+    rows = _read(args.work / "rows_val.jsonl")
+    result = score(load(args.of, args.work), load_tokenizer(), [record(r) for r in rows])
+    print(json.dumps({"model": args.of, **result}))
+
+
 def cmd_data(args: argparse.Namespace) -> None:
     print(json.dumps(build(args.work, args.train, args.val)))
 
@@ -161,7 +171,7 @@ def cmd_data(args: argparse.Namespace) -> None:
 def configure(ap: argparse.ArgumentParser) -> None:
     """The steps and their options, on ``ap`` (this module's own parser, or the CLI's)."""
     sub = ap.add_subparsers(dest="intent_cmd", metavar="STEP", required=True)
-    for name in ("data", "parent", "child", "export"):
+    for name in ("data", "parent", "child", "export", "val"):
         p = sub.add_parser(name)
         p.add_argument("--work", type=Path, default=DEFAULT_WORK)
         p.add_argument("--steps", type=int, default=200)
@@ -174,15 +184,23 @@ def configure(ap: argparse.ArgumentParser) -> None:
         p.add_argument("--hidden-weight", type=float, default=1.0, help="child: hidden-state term")
         p.add_argument("--train", type=int, default=4000)
         p.add_argument("--val", type=int, default=300)
+        if name == "val":
+            p.add_argument("--of", choices=("base", "parent", "child"), default="parent")
 
 
 def run(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO)
-    if args.intent_cmd in ("parent", "child"):
+    if args.intent_cmd in ("parent", "child", "val"):
         import torch
 
         torch.set_num_threads(2)  # a shared 2-core machine
-    steps = {"data": cmd_data, "parent": cmd_parent, "child": cmd_child, "export": cmd_export}
+    steps = {
+        "data": cmd_data,
+        "parent": cmd_parent,
+        "child": cmd_child,
+        "export": cmd_export,
+        "val": cmd_val,
+    }
     steps[args.intent_cmd](args)
 
 

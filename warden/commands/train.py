@@ -63,7 +63,8 @@ def register(sub: Any) -> None:
     t.add_argument("--out", type=Path, default=None, help="where to write the personal adapter")
     t.set_defaults(func=cmd_personalize)
     t = tsub.add_parser(
-        "intent", help="fine-tune the action choice of 'warden intent': data|parent|child|export"
+        "intent",
+        help="fine-tune the action choice of 'warden intent': data|parent|child|export|val",
     )
     from models.training.intent_train import configure
 
@@ -172,7 +173,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_intent(args: argparse.Namespace) -> int:
     """``models.training.intent_train`` under ``warden train intent`` (its own options)."""
-    if args.intent_cmd in ("parent", "child"):
+    if args.intent_cmd in ("parent", "child", "val"):
         _need_torch()
     from models.training.intent_train import run
 
