@@ -79,3 +79,17 @@ def test_the_hidden_state_term_adds_the_distance_to_the_teacher(tmp_path: Path) 
     assert len(plain) == len(with_hidden) == 3
     # the same child and batch at step 0: the only difference is the cosine term, in (0, 2]
     assert 0.0 < with_hidden[0] - plain[0] <= 2.0
+
+
+def test_the_validation_score_counts_every_answer_by_action() -> None:
+    from models.training.intent_val import score
+
+    records = [
+        {"messages": [{"content": f"send {i} eth"}], "answer": f'{{"action": "{a}"}}'}
+        for i, a in enumerate(["send", "send", "swap"])
+    ]
+    got = score(_tiny_llama(), _Tok(), records, batch=2)
+    assert got["n"] == 3 and got["by_action"] in (
+        {"send": f"{k}/2", "swap": f"{j}/1"} for k in range(3) for j in range(2)
+    )
+    assert got["answer_loss"] > 0 and 0.0 <= got["answer_accuracy"] <= 1.0
