@@ -196,7 +196,7 @@ class WardenApp(QObject):
         if not self.window.isVisible() or self.window.isMinimized():
             from ui.tray import dapp_request_notice
 
-            self.notifier.show(dapp_request_notice())
+            self.notifier.show(dapp_request_notice(connect_while_locked=True))
         self.show_window()
         self.window.statusBar().showMessage(
             "A site asks to connect: unlock Warden to answer.", 60000

@@ -52,14 +52,13 @@ def notice_for(event: object) -> Notice | None:
     return None
 
 
-def dapp_request_notice() -> Notice:
+def dapp_request_notice(*, connect_while_locked: bool = False) -> Notice:
     """A site waits for the user's answer (no origin or amount in the tray)."""
-    return Notice(
-        "A site is waiting for you",
-        "A connected site asks for your approval in Warden.",
-        "wallet",
-        "dapp",
-    )
+    if connect_while_locked:
+        text = "A site asks to connect. Unlock Warden to answer."
+    else:
+        text = "A connected site asks for your approval in Warden."
+    return Notice("A site is waiting for you", text, "wallet", "dapp")
 
 
 class Notifier(QObject):

@@ -187,6 +187,7 @@ def test_with_its_socket_the_app_answers_while_locked_and_a_connect_asks_to_unlo
         asking.start()
         qtbot.waitUntil(c.window.isVisible, timeout=30000)  # brought up to be unlocked
         assert "unlock" in c.window.statusBar().currentMessage()
+        assert "Unlock Warden to answer" in c.notifier.sent[-1].body  # not "a connected site"
         assert "answer" not in out
         c.try_unlock("demo")
         qtbot.waitUntil(lambda: bool(c.dapp_approval.open_dialogs), timeout=30000)
