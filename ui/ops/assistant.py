@@ -49,20 +49,13 @@ def save_price_alert(sv: AppServices, symbol: str, direction: str, price: str) -
     """Store the alert in the market delegate's settings (the user clicked "Save the alert");
     the sentence that says what was saved."""
     from delegates.market.alert_settings import DELEGATE, with_price_alert
-    from delegates.runtime import service as delegates_service
+    from ui.ops.delegates import delegate_rows, store_settings
 
     def work() -> str:
-        rows = (
-            list(sv.delegates.list())
-            if sv.delegates is not None
-            else delegates_service.stored_delegates(sv.store)
-        )
+        rows = delegate_rows(sv)
         current = next((dict(r.settings) for r in rows if r.name == DELEGATE), {})
         merged, said = with_price_alert(current, symbol, direction, price)
-        if sv.delegates is not None:
-            sv.delegates.save_settings(DELEGATE, merged)
-        else:
-            delegates_service.store_delegate_setting(sv.store, DELEGATE, settings=merged)
+        store_settings(sv, DELEGATE, merged)
         return said
 
     return Op(work, lane="store")

@@ -13,13 +13,23 @@ from ui.ops.core import Op
 from ui.services import AppServices, require
 
 
-def load(sv: AppServices) -> Op[list[DelegateRow]]:
-    def work() -> list[DelegateRow]:
-        if sv.delegates is not None:
-            return list(sv.delegates.list())
-        return delegates_service.stored_delegates(sv.store)
+def delegate_rows(sv: AppServices) -> list[DelegateRow]:
+    """The delegates, from the running runner or, without one, from the store (store lane)."""
+    if sv.delegates is not None:
+        return list(sv.delegates.list())
+    return delegates_service.stored_delegates(sv.store)
 
-    return Op(work, lane="store")
+
+def store_settings(sv: AppServices, name: str, settings: dict[str, Any]) -> None:
+    """Save a delegate's settings through the runner (checked, rescheduled) or the store."""
+    if sv.delegates is not None:
+        sv.delegates.save_settings(name, settings)
+    else:
+        delegates_service.store_delegate_setting(sv.store, name, settings=settings)
+
+
+def load(sv: AppServices) -> Op[list[DelegateRow]]:
+    return Op(lambda: delegate_rows(sv), lane="store")
 
 
 def set_enabled(sv: AppServices, name: str, enabled: bool) -> Op[None]:
@@ -33,13 +43,7 @@ def set_enabled(sv: AppServices, name: str, enabled: bool) -> Op[None]:
 
 
 def save_settings(sv: AppServices, name: str, settings: dict[str, Any]) -> Op[None]:
-    def work() -> None:
-        if sv.delegates is not None:
-            sv.delegates.save_settings(name, settings)
-        else:
-            delegates_service.store_delegate_setting(sv.store, name, settings=settings)
-
-    return Op(work, lane="store")
+    return Op(lambda: store_settings(sv, name, settings), lane="store")
 
 
 def run(sv: AppServices, name: str) -> Op[RunRow]:
