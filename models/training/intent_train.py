@@ -184,6 +184,7 @@ def configure(ap: argparse.ArgumentParser) -> None:
         p.add_argument("--hidden-weight", type=float, default=1.0, help="child: hidden-state term")
         p.add_argument("--train", type=int, default=4000)
         p.add_argument("--val", type=int, default=300)
+        p.add_argument("--threads", type=int, default=2, help="torch threads")
         if name == "val":
             p.add_argument("--of", choices=("base", "parent", "child"), default="parent")
 
@@ -193,7 +194,7 @@ def run(args: argparse.Namespace) -> None:
     if args.intent_cmd in ("parent", "child", "val"):
         import torch
 
-        torch.set_num_threads(2)  # a shared 2-core machine
+        torch.set_num_threads(args.threads)  # 2: a shared 2-core machine
     steps = {
         "data": cmd_data,
         "parent": cmd_parent,
