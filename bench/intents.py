@@ -25,7 +25,11 @@ action only).
 
     PYTHONPATH=. .venv/bin/python bench/intents.py [--split heldout] [--limit N]
         [--variants legacy,rules,pipeline,model-only] [--models base,parent,child]
-        [--adapter F] [--child F] [--threads 1] [--legacy-limit N] [--failures] [--json]
+        [--adapter F] [--child F] [--threads 1] [--legacy-limit N] [--speed-rounds 3]
+        [--failures] [--json]
+
+``--speed-rounds N`` then times the same models' generation in the same process
+(``models.training.speed``): file size, parameters, tokens/s and the child/parent ratios.
 
 On a shared, oversubscribed 2-core machine ``--threads 1`` is about five times faster than 2
 (llama.cpp's threads wait on each other; measured 4.6 s against 26.6 s a sentence).
@@ -171,6 +175,23 @@ def _entry(which: str, tmp: Path, args: argparse.Namespace) -> Any:
     return entry
 
 
+def _speed(args: argparse.Namespace) -> dict[str, Any]:
+    """File size, parameters and generation speed of the same models (``models.training.speed``)."""
+    from models.bundled import bundled_model_path
+    from models.training.evaluate import Candidate
+    from models.training.speed import size_and_speed
+
+    base = bundled_model_path()
+    known = {
+        "base": Candidate("base", base, trained=False),
+        "parent": Candidate("parent", base, args.adapter),
+        "child": Candidate("child", args.child),
+    }
+    names = [m.strip() for m in args.models.split(",") if m.strip() in known]
+    cands = [known[n] for n in names]
+    return size_and_speed(cands, threads=args.threads, rounds=args.speed_rounds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=[*sorted(SPLITS), "generated"], default="heldout")
@@ -183,6 +204,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument(
         "--legacy-limit", type=int, default=0, help="legacy on the first N only (it is slow)"
+    )
+    parser.add_argument(
+        "--speed-rounds",
+        type=int,
+        default=0,
+        help="then time generation of the same models in N alternating rounds (0: skip)",
     )
     parser.add_argument("--failures", action="store_true", help="print each miss")
     parser.add_argument("--json", action="store_true")
@@ -218,8 +245,9 @@ def main() -> None:
                     print(f"{which}/{name}: done", file=sys.stderr)
             finally:
                 model.close()
+    speed = _speed(args) if args.speed_rounds else {}
     if args.json:
-        print(json.dumps({"split": args.split, "variants": results}))
+        print(json.dumps({"split": args.split, "variants": results, "size_speed": speed}))
         return
     print(f"split {args.split}: {len(rows)} sentences")
     head = f"{'variant':18}{'n':>4}{'action':>8}{'exact':>8}{'exact*':>8}{'refuse':>8}{'false':>7}"
@@ -231,6 +259,8 @@ def main() -> None:
             f"{r['model_calls']:7d}{r['median_s']:10.4f}{r['p95_s']:8.4f}"
         )
     print("exact* = exact match with any clarify counted as one (the first parser has no fields)")
+    if speed:
+        print(f"size and generation speed ({args.threads} thread(s)): {json.dumps(speed)}")
     if args.failures:
         for name, r in results.items():
             for f in r["failures"]:
