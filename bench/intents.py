@@ -199,7 +199,7 @@ def main() -> None:
     parser.add_argument("--models", default="base", help="comma list of base,parent,child")
     work = Path("build/intent-training/export")
     parser.add_argument("--adapter", type=Path, default=work / "warden-intent-action.lora.gguf")
-    parser.add_argument("--child", type=Path, default=work / "warden-intent-child.Q8_0.gguf")
+    parser.add_argument("--child", type=Path, default=work / "warden-intent-child.gguf")
     parser.add_argument("--threads", type=int, default=2, help="llama.cpp threads")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument(

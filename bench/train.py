@@ -7,7 +7,7 @@ Usage: python bench/train.py [--work build/training] [--threads 2] [--adapter PA
     [--child PATH] [--rounds 3]
 For the intent-action models: python bench/train.py --work build/intent-training
     --adapter build/intent-training/export/warden-intent-action.lora.gguf
-    --child build/intent-training/export/warden-intent-child.Q8_0.gguf --threads 1
+    --child build/intent-training/export/warden-intent-child.gguf --threads 1
 """
 
 from __future__ import annotations

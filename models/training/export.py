@@ -132,11 +132,18 @@ def _copy_metadata(reader: Any, writer: Any, overrides: dict[str, Any]) -> None:
 
 
 def export_child(
-    model_dir: Path, out_file: Path, *, quantize: bool = True, kind: str = "Q8_0"
+    model_dir: Path,
+    out_file: Path,
+    *,
+    quantize: bool = True,
+    kind: str = "Q8_0",
+    kinds: dict[str, str] | None = None,
 ) -> Path:
     """The distilled child (safetensors) -> a full GGUF model with the base's metadata.
     ``kind``: the quantization of the matrices when ``quantize`` (Q8_0, or Q5_1 / Q5_0 for a
-    smaller file)."""
+    smaller file); ``kinds``: another one for some matrices, by GGUF name (``token_embd``,
+    ``ffn_up``, ...). The child's embedding (also its tied output head) is the base's, frozen
+    in training, and the base ships it in Q4_1, so Q4_1 gives it back as it was."""
     import gguf
     from safetensors.numpy import load_file
 
@@ -157,8 +164,9 @@ def export_child(
     )
     q = gguf.GGMLQuantizationType
     mat = q[kind] if quantize else q.F16
+    other = {name: q[k] for name, k in (kinds or {}).items()} if quantize else {}
     emb = tensors["model.embed_tokens.weight"].astype(np.float32)
-    _add(writer, "token_embd.weight", emb, mat)
+    _add(writer, "token_embd.weight", emb, other.get("token_embd", mat))
     _add(writer, "output_norm.weight", tensors["model.norm.weight"].astype(np.float32), q.F32)
     for key in sorted(tensors, key=_natural):
         m = _LAYER.search(key)
@@ -168,7 +176,8 @@ def export_child(
         w = _maybe_permute(name, tensors[key].astype(np.float32), heads)
         # Q8_0: the fully fine-tuned child's weights do not survive Q4_1 (measured: the Q4_1
         # file answered garbage where the F16 and Q8_0 files match torch).
-        _add(writer, f"blk.{m.group(1)}.{name}.weight", w, q.F32 if w.ndim == 1 else mat)
+        matrix = other.get(name, mat)
+        _add(writer, f"blk.{m.group(1)}.{name}.weight", w, q.F32 if w.ndim == 1 else matrix)
     _write(writer)
     return out_file
 

@@ -71,6 +71,14 @@ def test_tiny_pipeline_end_to_end(tmp_path: Path) -> None:
     assert reader.fields["llama.block_count"].contents() == 12
     assert parameter_count(base) * 0.6 >= sum(int(t.n_elements) for t in reader.tensors)
     assert isinstance(_generate(child), str)
+    from models.training.intent_train import CHILD_KINDS
+
+    mixed = export_child(child_dir, tmp_path / "mixed.gguf", kinds=CHILD_KINDS)
+    kinds = {t.name: t.tensor_type.name for t in gguf.GGUFReader(mixed).tensors}
+    assert kinds["token_embd.weight"] == "Q4_1" and kinds["blk.0.ffn_up.weight"] == "Q5_1"
+    assert kinds["blk.0.attn_q.weight"] == kinds["blk.11.ffn_down.weight"] == "Q8_0"
+    assert mixed.stat().st_size < child.stat().st_size
+    assert isinstance(_generate(mixed), str)
 
     results = evaluate_candidates(
         [Candidate("child", child)], data / "heldout_cases.jsonl", None, limit=1, intents=False
