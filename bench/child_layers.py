@@ -14,7 +14,6 @@ Needs the ``train`` extra and ``python -m models.training.intent_train data`` fi
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import random
 from pathlib import Path
@@ -30,23 +29,11 @@ PLANS = {
 }
 
 
-def cut(model: Any, keep: list[int]) -> Any:
-    import torch
-
-    child = copy.deepcopy(model)
-    child.model.layers = torch.nn.ModuleList([child.model.layers[i] for i in keep])
-    for j, layer in enumerate(child.model.layers):
-        layer.self_attn.layer_idx = j
-    child.config.num_hidden_layers = len(keep)
-    if getattr(child.config, "layer_types", None):
-        child.config.layer_types = [child.config.layer_types[i] for i in keep]
-    return child
-
-
 def main() -> None:
     import torch
     import torch.nn.functional as F
 
+    from models.training.child import make_child
     from models.training.loop import IGNORE, collate, encode, load_base, load_tokenizer
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -74,7 +61,7 @@ def main() -> None:
     print(f"teacher (30 layers): answer cross-entropy {F.cross_entropy(t_logits, gold):.3f}")
     print(f"{'plan':36} {'answer CE':>9} {'answer KL':>9} {'hidden cos':>10}")
     for name, keep in PLANS.items():
-        hidden, logits = run(cut(base, keep))
+        hidden, logits = run(make_child(base, keep=keep))
         ce = F.cross_entropy(logits, gold).item()
         kl = F.kl_div(
             F.log_softmax(logits, -1),

@@ -183,9 +183,9 @@ def run_federated(
         torch.set_num_threads(before)
 
 
-def tiny_base(vocab_size: int, *, seed: int = 0) -> Any:
+def tiny_base(vocab_size: int, *, seed: int = 0, layers: int = 2) -> Any:
     """A randomly initialised LlamaForCausalLM with SmolLM2's architecture at toy size
-    (2 layers, width 32): fast enough for a CI round trip; it learns nothing useful."""
+    (2 layers by default, width 32): fast enough for a CI round trip; it learns nothing useful."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -194,7 +194,7 @@ def tiny_base(vocab_size: int, *, seed: int = 0) -> Any:
         vocab_size=vocab_size,
         hidden_size=32,
         intermediate_size=64,
-        num_hidden_layers=2,
+        num_hidden_layers=layers,
         num_attention_heads=4,
         num_key_value_heads=2,
         max_position_embeddings=1024,

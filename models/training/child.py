@@ -40,12 +40,14 @@ def layer_plan(parent_layers: int, child_layers: int) -> list[int]:
     return list(range(head)) + list(range(parent_layers - (child_layers - head), parent_layers))
 
 
-def make_child(parent: Any, child_layers: int = CHILD_LAYERS) -> Any:
-    """A copy of the parent that keeps only the planned layers (weights shared by value)."""
+def make_child(parent: Any, child_layers: int = CHILD_LAYERS, keep: list[int] | None = None) -> Any:
+    """A copy of the parent that keeps only the planned layers (weights copied), or the
+    parent's layers ``keep`` when given."""
     import torch
 
     child = copy.deepcopy(parent)
-    keep = layer_plan(parent.config.num_hidden_layers, child_layers)
+    if keep is None:
+        keep = layer_plan(parent.config.num_hidden_layers, child_layers)
     child.model.layers = torch.nn.ModuleList([child.model.layers[i] for i in keep])
     for new_index, layer in enumerate(child.model.layers):
         layer.self_attn.layer_idx = new_index

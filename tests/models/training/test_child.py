@@ -25,19 +25,9 @@ def test_the_plan_keeps_the_first_quarter_and_the_top() -> None:
 
 
 def _tiny_llama() -> Any:
-    from transformers import LlamaConfig, LlamaForCausalLM
+    from models.federated.simulate import tiny_base
 
-    torch.manual_seed(0)
-    cfg = LlamaConfig(
-        vocab_size=64,
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=8,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        tie_word_embeddings=True,
-    )
-    return LlamaForCausalLM(cfg).eval()
+    return tiny_base(64, layers=8)
 
 
 def test_the_child_has_the_planned_layers_and_the_parents_frozen_head() -> None:
